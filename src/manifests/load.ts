@@ -1,0 +1,65 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseManifests } from './parse.js';
+import type { LoadResult } from './types.js';
+
+const manifestFile = /\.(ya?ml|json)$/i;
+
+/** Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. */
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) files.push(...(await walk(path)));
+    else if (e.isFile() && manifestFile.test(e.name)) files.push(path);
+  }
+  return files;
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads files, folders (recursively: *.yaml, *.yml, *.json) and `-` (stdin). Unreadable paths become
+ * input errors with the path, so one bad argument never hides the findings of the others.
+ */
+export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream): Promise<LoadResult> {
+  const result: LoadResult = { objects: [], errors: [] };
+  const add = (r: LoadResult) => {
+    result.objects.push(...r.objects);
+    result.errors.push(...r.errors);
+  };
+  for (const path of paths) {
+    if (path === '-') {
+      add(parseManifests(await readStream(stdin), '<stdin>'));
+      continue;
+    }
+    let files: string[];
+    try {
+      files = (await stat(path)).isDirectory() ? await walk(path) : [path];
+    } catch (err) {
+      result.errors.push({ source: { file: path, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
+      continue;
+    }
+    for (const file of files) {
+      try {
+        add(parseManifests(await readFile(file, 'utf8'), file));
+      } catch (err) {
+        result.errors.push({ source: { file, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
+      }
+    }
+  }
+  return result;
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return 'no such file or directory';
+  if (e?.code === 'EACCES') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'is a directory';
+  return e instanceof Error ? e.message : String(err);
+}
