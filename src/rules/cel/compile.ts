@@ -9,7 +9,7 @@ import { rt, knownFunctions, knownMethods, type Runtime } from './runtime.js';
  */
 
 /** Names a rule may read; the engine binds them per evaluation (the names of ValidatingAdmissionPolicy). */
-export const bindings = ['self', 'oldSelf', 'object', 'oldObject', 'params', 'references'] as const;
+export const bindings = ['self', 'oldSelf', 'object', 'oldObject', 'params', 'references', 'now'] as const;
 export type Binding = (typeof bindings)[number];
 
 export type CompiledExpression = ((vars: Partial<Record<Binding, unknown>>) => unknown) & {
@@ -208,7 +208,7 @@ export function compileCel(expression: string): CompiledExpression {
   const code = `return function compiledCel(${params}) { ${decl} return ${body}; }`;
   const inner = new Function('rt', code)(rt) as (...a: unknown[]) => unknown;
   const fn = ((vars: Partial<Record<Binding, unknown>>) =>
-    inner(vars.self, vars.oldSelf, vars.object, vars.oldObject, vars.params, vars.references)) as CompiledExpression;
+    inner(vars.self, vars.oldSelf, vars.object, vars.oldObject, vars.params, vars.references, vars.now)) as CompiledExpression;
   return Object.assign(fn, { source: expression, uses: gen.uses, positional: inner });
 }
 

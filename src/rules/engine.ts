@@ -1,0 +1,258 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileCel, type CompiledExpression } from './cel/compile.js';
+import { isErr } from './cel/runtime.js';
+import './functions.js';
+import { emptyConfig, readRuleConfig, type RuleConfig } from './config.js';
+import { blockingReasons, fieldError, formatValue, goQuote } from './field-errors.js';
+import { validateMetadata } from './schema/metadata.js';
+import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/structural.js';
+import { unknownFields } from './schema/unknown-fields.js';
+import { loadRuleTable, type RuleSpec } from './table.js';
+import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
+import { parseRulePath, walkPath } from './walk.js';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const defaultRulesDir = join(packageRoot, 'rules');
+export const defaultSchemaFile = join(packageRoot, 'crd', 'backendtlspolicy-v1.schema.json');
+
+/** Past this many findings on one object the rest are summed up: hostile input must not make huge answers. */
+export const maxFindingsPerObject = 100;
+
+export interface EngineOptions {
+  ruleset?: string;
+  configFile?: string;
+  config?: RuleConfig;
+  rulesDir?: string;
+  schemaFile?: string;
+}
+
+interface CompiledRule {
+  spec: RuleSpec;
+  severity: Severity;
+  steps: ReturnType<typeof parseRulePath>;
+  check?: CompiledExpression;
+  message?: CompiledExpression;
+  when?: CompiledExpression;
+  value?: CompiledExpression;
+  params: Record<string, unknown>;
+  transition: boolean;
+}
+
+const ruleOnlyIds = {
+  unknownField: 'crd-unknown-field',
+  servedVersion: 'crd-served-version',
+  notChecked: 'crd-rules-not-checked',
+};
+
+function compileRule(spec: RuleSpec, config: RuleConfig): CompiledRule {
+  const at = (what: string, expr: string) => {
+    try {
+      return compileCel(expr);
+    } catch (err) {
+      throw new Error(`rule ${spec.id} (${spec.file}): ${what}: ${(err as Error).message}`);
+    }
+  };
+  const params = { ...(spec.params ?? {}) };
+  for (const key of Object.keys(params)) if (Object.hasOwn(config.params, key)) params[key] = config.params[key];
+  const check = spec.rule !== undefined ? at('rule', spec.rule) : undefined;
+  return {
+    spec,
+    severity: config.rules[spec.id]?.severity ?? spec.severity,
+    steps: parseRulePath(spec.path),
+    check,
+    message: spec.messageExpression !== undefined ? at('messageExpression', spec.messageExpression) : undefined,
+    when: spec.mutation?.when !== undefined ? at('mutation.when', spec.mutation.when) : undefined,
+    value: spec.mutation ? at('mutation.value', spec.mutation.value) : undefined,
+    params,
+    transition: Boolean(check?.uses.has('oldSelf')),
+  };
+}
+
+/** Kubernetes' type names of a CEL rule's node, as printed in its "Invalid value". */
+function nodeType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function joinField(base: string, rel: string | undefined): string {
+  if (!rel) return base || '<nil>';
+  return base ? `${base}${rel.startsWith('[') ? '' : '.'}${rel.replace(/^\./, '')}` : rel.replace(/^\./, '');
+}
+
+function pick(node: unknown, rel: string | undefined): unknown {
+  if (!rel) return node;
+  let cur = node;
+  for (const k of rel.replace(/^\./, '').split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return cur;
+}
+
+class RuleEngine implements Engine {
+  private readonly structural: StructuralValidator;
+  private readonly validations: CompiledRule[];
+  private readonly mutations: CompiledRule[];
+  private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
+  private readonly match: { group: string; kind: string; version: string; served: string[] };
+
+  constructor(
+    readonly ruleset: string,
+    private readonly schema: JsonSchema,
+    meta: { group: string; kind: string; version: string; served: string[] },
+    rules: RuleSpec[],
+    config: RuleConfig,
+  ) {
+    this.match = meta;
+    this.structural = new StructuralValidator(schema);
+    const known = new Set(rules.map((r) => r.id));
+    for (const id of Object.keys(config.rules)) {
+      if (!known.has(id)) throw new Error(`config names an unknown rule '${id}'`);
+    }
+    const enabled = rules.filter((r) => r.sets.includes(ruleset) && config.rules[r.id]?.enabled !== false);
+    const enabledIds = new Set(enabled.map((r) => r.id));
+    const compiled = enabled.filter((r) => r.rule !== undefined || r.mutation !== undefined).map((r) => compileRule(r, config));
+    this.validations = compiled.filter((r) => r.check);
+    this.mutations = compiled.filter((r) => r.value);
+    const declared = new Map(rules.map((r) => [r.id, r.severity]));
+    this.severityOf = (id, fallback) => (enabledIds.has(id) ? (config.rules[id]?.severity ?? declared.get(id) ?? fallback) : undefined);
+  }
+
+  private applies(object: unknown): object is Record<string, unknown> {
+    if (!object || typeof object !== 'object' || Array.isArray(object)) return false;
+    const o = object as Record<string, unknown>;
+    return o.kind === this.match.kind && typeof o.apiVersion === 'string' && o.apiVersion.split('/')[0] === this.match.group;
+  }
+
+  /** Schema-level findings keep the apiserver's wording; the rule table decides their severity or drops them. */
+  private adjust(findings: Finding[]): Finding[] {
+    const out: Finding[] = [];
+    for (const f of findings) {
+      const severity = this.severityOf(f.rule, f.severity);
+      if (severity) out.push(severity === f.severity ? f : { ...f, severity });
+    }
+    return out;
+  }
+
+  evaluate(object: unknown, context: EvaluationContext = {}): Finding[] {
+    if (!this.applies(object)) return [];
+    const version = String(object.apiVersion).split('/')[1];
+    if (!this.match.served.includes(version)) {
+      return this.adjust([
+        fieldError.notSupported({ rule: ruleOnlyIds.servedVersion, field: 'apiVersion' }, object.apiVersion, this.match.served.map((v) => `${this.match.group}/${v}`)),
+      ]);
+    }
+    const unknown = unknownFields(object, this.schema).map((field) => ({
+      rule: ruleOnlyIds.unknownField,
+      field,
+      message: `unknown field ${goQuote(field)}`,
+      severity: 'deny' as const,
+      reason: 'FieldValueInvalid',
+    }));
+    const adjustedUnknown = this.adjust(unknown);
+    // the apiserver rejects unknown fields while decoding (HTTP 400), before validating anything else
+    if (adjustedUnknown.length) return cap(adjustedUnknown);
+
+    const findings = this.adjust([...validateMetadata(object), ...this.structural.check(object)]);
+    if (findings.some((f) => blockingReasons.has(f.reason))) {
+      findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
+      return cap(findings);
+    }
+    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    const now = (context.now ?? new Date()).toISOString();
+    for (const rule of this.validations) {
+      if (rule.spec.phase === 'references' && !context.references) continue;
+      walkPath(rule.steps, object, oldObject, (r) => {
+        if (rule.transition && r.old === undefined) return;
+        const vars = { self: r.node, oldSelf: r.old, object, oldObject, params: rule.params, references: context.references, now };
+        const result = rule.check!(vars);
+        if (result === true) return;
+        findings.push(this.finding(rule, r.node, r.field, vars, result));
+      });
+      if (findings.length > maxFindingsPerObject) break;
+    }
+    return cap(findings);
+  }
+
+  private finding(rule: CompiledRule, node: unknown, field: string, vars: Record<string, unknown>, result: unknown): Finding {
+    const spec = rule.spec;
+    let message = spec.message;
+    if (rule.message) {
+      const m = rule.message(vars);
+      if (typeof m === 'string' && m !== '') message = m;
+    }
+    if (isErr(result)) message = `${message} (rule could not be evaluated: ${result.message})`;
+    const printed = spec.value === 'self' ? formatValue(pick(node, spec.fieldPath)) : goQuote(spec.valueType ?? nodeType(node));
+    return fieldError.invalidRaw({ rule: spec.id, field: joinField(field, spec.fieldPath), severity: rule.severity }, printed, message, spec.reason ?? 'FieldValueInvalid');
+  }
+
+  mutate(object: unknown): JsonPatchOp[] {
+    if (!this.applies(object) || this.mutations.length === 0) return [];
+    const working = structuredClone(object) as Record<string, unknown>;
+    const ops: JsonPatchOp[] = [];
+    for (const rule of this.mutations) {
+      const m = rule.spec.mutation!;
+      walkPath(rule.steps, working, undefined, (r) => {
+        const vars = { self: r.node, object: working, params: rule.params };
+        if (rule.when && rule.when(vars) !== true) return;
+        const value = rule.value!(vars);
+        if (isErr(value) || value === undefined) return;
+        if (m.field) {
+          if (!r.node || typeof r.node !== 'object' || Array.isArray(r.node)) return;
+          const holder = r.node as Record<string, unknown>;
+          const exists = Object.hasOwn(holder, m.field);
+          if (exists && JSON.stringify(holder[m.field]) === JSON.stringify(value)) return;
+          ops.push({ op: exists ? 'replace' : 'add', path: `${r.pointer}/${m.field.replace(/~/g, '~0').replace(/\//g, '~1')}`, value });
+          holder[m.field] = value;
+        } else {
+          if (JSON.stringify(r.node) === JSON.stringify(value) || r.parent === undefined || r.key === undefined) return;
+          ops.push({ op: 'replace', path: r.pointer, value });
+          (r.parent as Record<string | number, unknown>)[r.key] = value;
+        }
+      });
+    }
+    return ops;
+  }
+}
+
+function cap(findings: Finding[]): Finding[] {
+  if (findings.length <= maxFindingsPerObject) return findings;
+  const kept = findings.slice(0, maxFindingsPerObject);
+  kept.push({
+    rule: 'btls-too-many-findings',
+    field: '<nil>',
+    message: `Too many: ${findings.length}: only the first ${maxFindingsPerObject} errors are shown`,
+    severity: 'deny',
+    reason: 'FieldValueTooMany',
+  });
+  return kept;
+}
+
+interface SchemaFile {
+  group: string;
+  kind: string;
+  version: string;
+  served: string[];
+  schema: JsonSchema;
+}
+
+const tableCache = new Map<string, RuleSpec[]>();
+
+/** Builds the engine for a rule set: reads rules/, compiles every CEL expression once. Throws on a broken table or config. */
+export function loadEngine(options: EngineOptions = {}): Engine {
+  const config = options.config ?? (options.configFile ? readRuleConfig(options.configFile) : emptyConfig());
+  const ruleset = options.ruleset ?? config.ruleset ?? 'default';
+  const rulesDir = options.rulesDir ?? defaultRulesDir;
+  let rules = tableCache.get(rulesDir);
+  if (!rules) {
+    rules = loadRuleTable(rulesDir);
+    tableCache.set(rulesDir, rules);
+  }
+  const sets = new Set(rules.flatMap((r) => r.sets));
+  if (!sets.has(ruleset)) throw new Error(`unknown rule set '${ruleset}' (known: ${[...sets].sort().join(', ')})`);
+  const file = JSON.parse(readFileSync(options.schemaFile ?? defaultSchemaFile, 'utf8')) as SchemaFile;
+  return new RuleEngine(ruleset, file.schema, file, rules, config);
+}
+
+export { schemaRuleIds };

@@ -1,0 +1,72 @@
+import forge from 'node-forge';
+import { parse as parseUri } from 'uri-js';
+import { rt, registerFunction, isErr, CelError } from './cel/runtime.js';
+
+/**
+ * Functions btls adds to CEL for the checks the spec text asks for and Kubernetes' CEL library lacks.
+ * Rules that use them cannot run in-cluster (`btls vap` leaves them out and says why).
+ */
+
+/** RFC 3986 absolute URI with a scheme and a non-empty scheme-specific part (`https://` alone is not one). */
+registerFunction('isAbsoluteURI', (v) => {
+  if (isErr(v)) return v;
+  if (typeof v !== 'string') return rt.noOverload('isAbsoluteURI');
+  const u = parseUri(v);
+  return !u.error && Boolean(u.scheme) && Boolean(u.host || u.path);
+});
+
+// A CA bundle is parsed once per distinct text: many policies share one ConfigMap.
+const bundles = new Map<string, forge.pki.Certificate[] | string>();
+
+function certificates(pem: string): forge.pki.Certificate[] | string {
+  let parsed = bundles.get(pem);
+  if (parsed !== undefined) return parsed;
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (pem.trim() === '') parsed = 'is empty';
+  else if (!blocks) parsed = 'holds no PEM certificate';
+  else {
+    try {
+      parsed = blocks.map((b) => forge.pki.certificateFromPem(b));
+    } catch (err) {
+      parsed = `holds a certificate that does not parse: ${(err as Error).message}`;
+    }
+  }
+  if (bundles.size > 10_000) bundles.clear();
+  bundles.set(pem, parsed);
+  return parsed;
+}
+
+/** '' when the text is one or more PEM certificates that parse, else what is wrong with it. */
+registerFunction('caBundleError', (v) => {
+  if (isErr(v)) return v;
+  if (typeof v !== 'string') return 'is not a string';
+  const c = certificates(v);
+  return typeof c === 'string' ? c : '';
+});
+
+/** '' when every certificate of the bundle is valid at `now`, else which one is not and why. */
+registerFunction('caBundleValidityError', (v, now) => {
+  if (isErr(v)) return v;
+  if (typeof v !== 'string' || typeof now !== 'string') return new CelError('no such overload: caBundleValidityError');
+  const c = certificates(v);
+  if (typeof c === 'string') return '';
+  const at = new Date(now);
+  for (const cert of c) {
+    const cn = cert.subject.getField('CN')?.value ?? '(no common name)';
+    if (at > cert.validity.notAfter) return `certificate "${cn}" expired at ${cert.validity.notAfter.toISOString()}`;
+    if (at < cert.validity.notBefore) return `certificate "${cn}" is not valid before ${cert.validity.notBefore.toISOString()}`;
+  }
+  return '';
+});
+
+/** Looks up objects of the same input; `references` is bound only where other objects are known. */
+rt.methods.configMap = (refs, ns, name) => lookup(refs, 'configMap', ns, name);
+rt.methods.service = (refs, ns, name) => lookup(refs, 'service', ns, name);
+
+function lookup(refs: unknown, kind: 'configMap' | 'service', ns: unknown, name: unknown): unknown {
+  if (isErr(ns)) return ns;
+  if (isErr(name)) return name;
+  const index = refs as { configMap?: (n: string, m: string) => unknown; service?: (n: string, m: string) => unknown } | undefined;
+  if (!index?.[kind] || typeof ns !== 'string' || typeof name !== 'string') return rt.noOverload(kind);
+  return index[kind]!(ns, name) ?? null;
+}

@@ -1,0 +1,99 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Finding } from '../types.js';
+import { fieldError, jsonType } from '../field-errors.js';
+import { childPath, pointerToPath, valueAt } from './paths.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Rule ids of the structural checks, one per OpenAPI keyword (rules/crd/crd-schema-*.yaml documents them). */
+export const schemaRuleIds: Record<string, string> = {
+  required: 'crd-schema-required',
+  type: 'crd-schema-type',
+  maxLength: 'crd-schema-max-length',
+  minLength: 'crd-schema-min-length',
+  pattern: 'crd-schema-pattern',
+  enum: 'crd-schema-enum',
+  maxItems: 'crd-schema-max-items',
+  minItems: 'crd-schema-min-items',
+  maxProperties: 'crd-schema-max-properties',
+  format: 'crd-schema-format',
+};
+
+// kube-openapi's stringValidator stops at the first of these per value, in this order
+const stringOrder = ['maxLength', 'minLength', 'pattern'];
+
+/**
+ * The CRD's OpenAPI schema, checked with ajv and reported the way kube-apiserver reports it
+ * (apiextensions-apiserver validation.go + kube-openapi messages). `status` is left out: the status
+ * subresource makes the apiserver ignore it on writes to the main resource.
+ */
+export class StructuralValidator {
+  private readonly validate: ValidateFunction;
+
+  constructor(schema: JsonSchema) {
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: true });
+    addFormats(ajv);
+    const { status: _status, ...properties } = (schema.properties ?? {}) as Record<string, unknown>;
+    this.validate = ajv.compile({ ...schema, properties });
+  }
+
+  check(object: unknown): Finding[] {
+    if (this.validate(object)) return [];
+    const errors = this.validate.errors ?? [];
+    const findings: Finding[] = [];
+    const stringErrorSeen = new Set<string>();
+    // ajv reports keywords in its own order; kube-openapi reports at most one string error per value
+    const ordered = [...errors].sort((a, b) => stringRank(a) - stringRank(b));
+    for (const e of ordered) {
+      if (stringOrder.includes(e.keyword)) {
+        if (stringErrorSeen.has(e.instancePath)) continue;
+        stringErrorSeen.add(e.instancePath);
+      }
+      const f = toFinding(e, object);
+      if (f) findings.push(f);
+    }
+    return findings;
+  }
+}
+
+function stringRank(e: ErrorObject): number {
+  const i = stringOrder.indexOf(e.keyword);
+  return i < 0 ? 0 : i;
+}
+
+function toFinding(e: ErrorObject, object: unknown): Finding | undefined {
+  const path = pointerToPath(e.instancePath, object);
+  const value = valueAt(e.instancePath, object);
+  const rule = schemaRuleIds[e.keyword] ?? `crd-schema-${e.keyword}`;
+  const at = { rule, field: path };
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return fieldError.required({ rule, field: childPath(path, String(p.missingProperty)) });
+    case 'type': {
+      const actual = jsonType(value);
+      return fieldError.typeInvalid(at, actual, `${path} in body must be of type ${String(p.type)}: "${actual}"`);
+    }
+    case 'maxLength':
+      return fieldError.tooLong(at, Number(p.limit));
+    case 'minLength':
+      return fieldError.invalid(at, value, `${path} in body should be at least ${Number(p.limit)} chars long`);
+    case 'pattern':
+      return fieldError.invalid(at, value, `${path} in body should match '${String(p.pattern)}'`);
+    case 'enum':
+      return fieldError.notSupported(at, value, (p.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))));
+    case 'maxItems':
+      return fieldError.tooMany(at, (value as unknown[]).length, Number(p.limit));
+    case 'minItems':
+      return fieldError.invalid(at, (value as unknown[]).length, `${path} in body should have at least ${Number(p.limit)} items`);
+    case 'maxProperties':
+      return fieldError.tooMany(at, Object.keys(value as object).length, Number(p.limit));
+    case 'format':
+      return fieldError.invalid(at, value, `${path} in body must be of type ${String(p.format)}: ${JSON.stringify(value)}`);
+    default:
+      return fieldError.invalid(at, value, e.message ?? e.keyword);
+  }
+}
