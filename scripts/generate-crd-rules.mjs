@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load, dump } from 'js-yaml';
+import { load, loadAll, dump } from 'js-yaml';
 
 export const GATEWAY_API_VERSION = 'v1.6.1';
 const CRD_PATH = 'config/crd/standard/gateway.networking.k8s.io_backendtlspolicies.yaml';
@@ -77,12 +77,25 @@ const builtins = [
   ['crd-schema-max-items', 'maxItems', 'a list has more items than the schema allows'],
   ['crd-schema-min-items', 'minItems', 'a list has fewer items than the schema requires'],
   ['crd-schema-max-properties', 'maxProperties', 'a map has more entries than the schema allows'],
-  ['crd-schema-format', 'format', 'a value does not have the format the schema names'],
   ['crd-unknown-field', 'unknownField', 'a field the schema does not declare (strict field validation, HTTP 400)'],
   ['crd-metadata-name', 'metadataName', 'metadata.name is missing or not a DNS subdomain'],
   ['crd-served-version', 'servedVersion', 'the apiVersion is not a version the CRD serves'],
   ['crd-rules-not-checked', 'rulesNotChecked', 'a blocking schema error stopped the CEL rules'],
 ];
+
+/** The conformance suite's BackendTLSPolicies: every one must get no denial from the default rule set. */
+function writeConformanceFixtures() {
+  const out = execFileSync('go', ['mod', 'download', '-json', `sigs.k8s.io/gateway-api/conformance@${GATEWAY_API_VERSION}`], { encoding: 'utf8', cwd: '/' });
+  const tests = join(JSON.parse(out).Dir, 'tests');
+  const dest = join(root, 'test/fixtures/conformance');
+  mkdirSync(dest, { recursive: true });
+  for (const f of readdirSync(dest)) rmSync(join(dest, f));
+  for (const f of readdirSync(tests).filter((n) => /^backendtlspolicy.*\.yaml$/.test(n)).sort()) {
+    const docs = loadAll(readFileSync(join(tests, f), 'utf8')).filter((d) => d && d.kind === 'BackendTLSPolicy');
+    const body = docs.map((d) => dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+    writeFileSync(join(dest, f), `# BackendTLSPolicies of conformance/tests/${f} (sigs.k8s.io/gateway-api/conformance@${GATEWAY_API_VERSION}); generated, do not edit\n` + body);
+  }
+}
 
 function main(args) {
   const crd = load(crdText(args));
@@ -129,6 +142,7 @@ function main(args) {
     const rule = { id, sets: ['crd', 'default'], match: { group: crd.spec.group, kind: crd.spec.names.kind }, path: '.', keyword, message: description, severity: 'deny', phase: 'crd' };
     writeFileSync(join(dir, `${id}.yaml`), banner + dump(rule, { lineWidth: -1, noRefs: true }));
   }
+  if (!args.includes('--crd')) writeConformanceFixtures();
   process.stdout.write(`wrote crd/backendtlspolicy-v1.schema.json and ${rules.length} rules to rules/crd/\n`);
 }
 

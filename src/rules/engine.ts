@@ -151,10 +151,11 @@ class RuleEngine implements Engine {
       reason: 'FieldValueInvalid',
     }));
     const adjustedUnknown = this.adjust(unknown);
-    // the apiserver rejects unknown fields while decoding (HTTP 400), before validating anything else
-    if (adjustedUnknown.length) return cap(adjustedUnknown);
+    // the apiserver rejects unknown fields while decoding (HTTP 400), before validating anything else;
+    // the default set goes on, so that its friendlier rules (e.g. same-namespace refs) are shown as well
+    if (adjustedUnknown.length && this.ruleset === 'crd') return cap(adjustedUnknown);
 
-    const findings = this.adjust([...validateMetadata(object), ...this.structural.check(object)]);
+    const findings = [...adjustedUnknown, ...this.adjust([...validateMetadata(object), ...this.structural.check(object)])];
     if (findings.some((f) => blockingReasons.has(f.reason))) {
       findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
       return cap(findings);

@@ -19,7 +19,6 @@ export const schemaRuleIds: Record<string, string> = {
   maxItems: 'crd-schema-max-items',
   minItems: 'crd-schema-min-items',
   maxProperties: 'crd-schema-max-properties',
-  format: 'crd-schema-format',
 };
 
 // kube-openapi's stringValidator stops at the first of these per value, in this order

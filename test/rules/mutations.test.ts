@@ -1,0 +1,61 @@
+import { loadEngine } from '../../src/rules/engine.js';
+import type { JsonPatchOp } from '../../src/rules/types.js';
+
+const engine = loadEngine();
+
+function apply(object: unknown, ops: JsonPatchOp[]): unknown {
+  const out = structuredClone(object) as Record<string, unknown>;
+  for (const op of ops) {
+    const keys = op.path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    let node: Record<string, unknown> = out;
+    for (const k of keys) node = node[k] as Record<string, unknown>;
+    if (op.op === 'remove') delete node[last];
+    else node[last] = (op as { value: unknown }).value;
+  }
+  return out;
+}
+
+const policy = () => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'BackendTLSPolicy',
+  metadata: { name: 'p', namespace: 'default' },
+  spec: {
+    targetRefs: [{ kind: 'Service', name: 'backend' }],
+    validation: {
+      hostname: 'Backend.Example.COM.',
+      caCertificateRefs: [{ kind: 'ConfigMap', name: 'ca' }],
+      subjectAltNames: [{ type: 'Hostname', hostname: 'API.example.com' }],
+    },
+  },
+});
+
+describe('mutations', () => {
+  it('lower-cases hostnames, drops one trailing dot and sets the core group on core refs', () => {
+    const ops = engine.mutate(policy());
+    expect(ops).toHaveLength(4);
+    expect(ops).toEqual(expect.arrayContaining([
+      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com' },
+      { op: 'replace', path: '/spec/validation/subjectAltNames/0/hostname', value: 'api.example.com' },
+      { op: 'add', path: '/spec/targetRefs/0/group', value: '' },
+      { op: 'add', path: '/spec/validation/caCertificateRefs/0/group', value: '' },
+    ]));
+  });
+
+  it('gives no patch the second time', () => {
+    const once = apply(policy(), engine.mutate(policy()));
+    expect(engine.mutate(once)).toEqual([]);
+    expect(engine.evaluate(once).filter((f) => f.severity === 'deny')).toEqual([]);
+  });
+
+  it('leaves the group of non-core kinds alone and ignores other kinds of object', () => {
+    const p = policy();
+    (p.spec.targetRefs[0] as Record<string, unknown>).kind = 'Backend';
+    expect(engine.mutate(p).some((op) => op.path === '/spec/targetRefs/0/group')).toBe(false);
+    expect(engine.mutate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } })).toEqual([]);
+  });
+
+  it('is switched off by the crd rule set, which has no mutations', () => {
+    expect(loadEngine({ ruleset: 'crd' }).mutate(policy())).toEqual([]);
+  });
+});
