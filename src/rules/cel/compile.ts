@@ -193,7 +193,11 @@ class Generator {
   }
 }
 
-export function compileCel(expression: string): CompiledExpression {
+/**
+ * `variables` declares names beyond the engine's bindings (the CEL conformance tests bind their own);
+ * they are read from the same vars object.
+ */
+export function compileCel(expression: string, variables: readonly string[] = []): CompiledExpression {
   let ast: ASTNode;
   try {
     ast = parse(expression).ast;
@@ -201,14 +205,15 @@ export function compileCel(expression: string): CompiledExpression {
     throw new CelCompileError(`cannot parse CEL expression ${JSON.stringify(expression)}: ${(err as Error).message.split('\n')[0]}`);
   }
   const gen = new Generator(expression);
-  const top: Scope = { temps: [], vars: new Map() };
+  const top: Scope = { temps: [], vars: new Map(variables.map((v, i) => [v, `x${i}`])) };
   const body = gen.expr(ast, top);
   const decl = top.temps.length ? `let ${top.temps.join(', ')};` : '';
   const params = bindings.map((b) => `v_${b}`).join(', ');
-  const code = `return function compiledCel(${params}) { ${decl} return ${body}; }`;
+  const extra = variables.map((_, i) => `, x${i}`).join('');
+  const code = `return function compiledCel(${params}${extra}) { ${decl} return ${body}; }`;
   const inner = new Function('rt', code)(rt) as (...a: unknown[]) => unknown;
-  const fn = ((vars: Partial<Record<Binding, unknown>>) =>
-    inner(vars.self, vars.oldSelf, vars.object, vars.oldObject, vars.params, vars.references, vars.now)) as CompiledExpression;
+  const fn = ((vars: Partial<Record<Binding, unknown>> & Record<string, unknown>) =>
+    inner(vars.self, vars.oldSelf, vars.object, vars.oldObject, vars.params, vars.references, vars.now, ...variables.map((v) => vars[v]))) as CompiledExpression;
   return Object.assign(fn, { source: expression, uses: gen.uses, positional: inner });
 }
 

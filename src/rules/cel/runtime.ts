@@ -226,6 +226,27 @@ function substring(s: string, start: unknown, end?: unknown): unknown {
   return cps ? cps.slice(start, e).join('') : s.slice(start, e);
 }
 
+// Go's unicode.IsSpace, which the strings extension's trim() uses (JavaScript's trim() differs on U+0085 and U+FEFF)
+const goSpace = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const goTrim = new RegExp(`^${goSpace}+|${goSpace}+$`, 'gu');
+const goTrimSpace = (s: string) => s.replace(goTrim, '');
+
+/** indexOf / lastIndexOf in code points, with the optional start offset of the strings extension. */
+function indexOf(s: string, p: unknown, from: unknown, last: boolean): unknown {
+  if (typeof p !== 'string' || (from !== undefined && typeof from !== 'number')) return noOverload(last ? 'lastIndexOf' : 'indexOf');
+  const cps = Array.from(s);
+  const needle = Array.from(p);
+  const start = from === undefined ? (last ? cps.length : 0) : from;
+  if (start < 0 || start > cps.length) return new CelError(`index out of range: ${start}`);
+  const matchAt = (i: number) => needle.every((c, j) => cps[i + j] === c);
+  if (last) {
+    for (let i = Math.min(start, cps.length - needle.length); i >= 0; i--) if (matchAt(i)) return i;
+  } else {
+    for (let i = start; i + needle.length <= cps.length; i++) if (matchAt(i)) return i;
+  }
+  return -1;
+}
+
 /** Methods called on a receiver: `target.name(args)`. */
 const methods: Record<string, (t: unknown, ...a: unknown[]) => unknown> = {
   size: (t) => size(t),
@@ -241,13 +262,27 @@ const methods: Record<string, (t: unknown, ...a: unknown[]) => unknown> = {
   },
   lowerAscii: (t) => str('lowerAscii', t) ?? lowerAscii(t as string),
   upperAscii: (t) => str('upperAscii', t) ?? upperAscii(t as string),
-  trim: (t) => str('trim', t) ?? (t as string).trim(),
+  trim: (t) => str('trim', t) ?? goTrimSpace(t as string),
   substring: (t, s, e) => str('substring', t, s, e) ?? substring(t as string, s, e),
-  indexOf: (t, p) => str('indexOf', t, p) ?? (typeof p === 'string' ? (t as string).indexOf(p) : noOverload('indexOf')),
-  lastIndexOf: (t, p) => str('lastIndexOf', t, p) ?? (typeof p === 'string' ? (t as string).lastIndexOf(p) : noOverload('lastIndexOf')),
-  replace: (t, a, b) =>
-    str('replace', t, a, b) ?? (typeof a === 'string' && typeof b === 'string' ? (t as string).split(a).join(b) : noOverload('replace')),
-  split: (t, sep) => str('split', t, sep) ?? (typeof sep === 'string' ? (t as string).split(sep) : noOverload('split')),
+  indexOf: (t, p, from) => str('indexOf', t, p, from) ?? indexOf(t as string, p, from, false),
+  lastIndexOf: (t, p, from) => str('lastIndexOf', t, p, from) ?? indexOf(t as string, p, from, true),
+  replace: (t, a, b, n) => {
+    const e = str('replace', t, a, b, n);
+    if (e) return e;
+    if (typeof a !== 'string' || typeof b !== 'string' || (n !== undefined && typeof n !== 'number')) return noOverload('replace');
+    const parts = (t as string).split(a);
+    if (n === undefined || n < 0 || n >= parts.length - 1) return parts.join(b);
+    return parts.slice(0, n + 1).join(b) + a + parts.slice(n + 1).join(a);
+  },
+  split: (t, sep, n) => {
+    const e = str('split', t, sep, n);
+    if (e) return e;
+    if (typeof sep !== 'string' || (n !== undefined && typeof n !== 'number')) return noOverload('split');
+    const parts = (t as string).split(sep);
+    if (n === undefined || n < 0 || n >= parts.length) return parts;
+    if (n === 0) return [];
+    return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+  },
   join: (t, sep) => {
     if (isErr(t)) return t;
     if (!Array.isArray(t) || !t.every((x) => typeof x === 'string')) return noOverload('join');
