@@ -15,18 +15,26 @@ export type Binding = (typeof bindings)[number];
 export type CompiledExpression = ((vars: Partial<Record<Binding, unknown>>) => unknown) & {
   readonly source: string;
   readonly uses: ReadonlySet<Binding>;
+  /** the same function with the bindings as positional arguments, in the order of `bindings` (no object per call) */
+  readonly positional: (...args: unknown[]) => unknown;
 };
 
 export class CelCompileError extends Error {}
 
 interface Scope {
-  temps: string[];
   vars: Map<string, string>;
   parent?: Scope;
 }
 
+/**
+ * Emits statements into the current block and returns, for each node, a cheap expression for its value.
+ * Laziness of `&&`, `||`, `?:` and comprehensions comes from emitting the right-hand side inside an `if`;
+ * loops are inlined, so an evaluation allocates no closures.
+ */
 class Generator {
   private counter = 0;
+  readonly temps: string[] = [];
+  private lines: string[] = [];
   readonly uses = new Set<Binding>();
 
   constructor(private readonly expression: string) {}
@@ -35,10 +43,37 @@ class Generator {
     throw new CelCompileError(`${message} in CEL expression: ${this.expression}`);
   }
 
-  temp(scope: Scope): string {
+  temp(): string {
     const name = `t${this.counter++}`;
-    scope.temps.push(name);
+    this.temps.push(name);
     return name;
+  }
+
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+
+  /** Runs `fn` with a fresh block and returns the statements it emitted. */
+  block(fn: () => void): string {
+    const saved = this.lines;
+    this.lines = [];
+    fn();
+    const out = this.lines.join(' ');
+    this.lines = saved;
+    return out;
+  }
+
+  code(): string {
+    return this.lines.join(' ');
+  }
+
+  /** Evaluates `node` into a temporary, so the value can be read more than once. */
+  toTemp(node: ASTNode, scope: Scope): string {
+    const e = this.expr(node, scope);
+    if (/^(t|c)\d+$/.test(e)) return e;
+    const t = this.temp();
+    this.emit(`${t} = ${e};`);
+    return t;
   }
 
   lookup(scope: Scope | undefined, name: string): string | undefined {
@@ -62,8 +97,15 @@ class Generator {
         }
         return this.fail(`undeclared reference to '${node.args}'`);
       }
-      case '.':
-        return `rt.select(${this.expr(node.args[0], scope)}, ${JSON.stringify(node.args[1])})`;
+      case '.': {
+        // fast path inline: a present field of a map; everything else (errors, absent keys) in rt.select
+        const o = this.toTemp(node.args[0], scope);
+        const t = this.temp();
+        const k = JSON.stringify(node.args[1]);
+        if (this.plainKey(node.args[1])) this.emit(`${t} = (typeof ${o} === 'object' && ${o} !== null && (${t} = ${o}[${k}]) !== undefined) ? ${t} : rt.select(${o}, ${k});`);
+        else this.emit(`${t} = ${this.presentField(o, node.args[1])} ? ${o}[${k}] : rt.select(${o}, ${k});`);
+        return t;
+      }
       case '[]':
         return `rt.index(${this.expr(node.args[0], scope)}, ${this.expr(node.args[1], scope)})`;
       case 'list':
@@ -74,20 +116,23 @@ class Generator {
       case '||':
         return this.logic(node.op, node.args[0], node.args[1], scope);
       case '!_': {
-        const t = this.temp(scope);
-        return `((${t} = ${this.expr(node.args, scope)}) === true ? false : ${t} === false ? true : rt.boolErr('!_', ${t}))`;
+        const v = this.toTemp(node.args, scope);
+        return `(${v} === true ? false : ${v} === false ? true : rt.boolErr('!_', ${v}))`;
       }
       case '-_':
         return `rt.neg(${this.expr(node.args, scope)})`;
-      case '?:': {
-        const t = this.temp(scope);
-        const [c, a, b] = node.args;
-        return `((${t} = ${this.expr(c, scope)}) === true ? ${this.expr(a, scope)} : ${t} === false ? ${this.expr(b, scope)} : rt.boolErr('_?_:_', ${t}))`;
+      case '?:':
+        return this.conditional(node.args[0], node.args[1], node.args[2], scope);
+      case '==': {
+        const a = this.toTemp(node.args[0], scope);
+        const b = this.toTemp(node.args[1], scope);
+        return `(${a} === ${b} ? true : rt.eq(${a}, ${b}))`;
       }
-      case '==':
-        return `rt.eq(${this.expr(node.args[0], scope)}, ${this.expr(node.args[1], scope)})`;
-      case '!=':
-        return `rt.ne(${this.expr(node.args[0], scope)}, ${this.expr(node.args[1], scope)})`;
+      case '!=': {
+        const a = this.toTemp(node.args[0], scope);
+        const b = this.toTemp(node.args[1], scope);
+        return `(${a} === ${b} ? false : rt.ne(${a}, ${b}))`;
+      }
       case '<':
         return `rt.lt(${this.expr(node.args[0], scope)}, ${this.expr(node.args[1], scope)})`;
       case '<=':
@@ -114,6 +159,25 @@ class Generator {
     }
   }
 
+  /**
+   * A test that `o` is a map holding `key`, cheap enough for the hot path. Lists and CelErrors fail
+   * `hasOwn` for ordinary keys, so they need ruling out only for keys they own (`length`, digits, `message`).
+   */
+  presentField(o: string, key: string): string {
+    const k = JSON.stringify(key);
+    if (this.plainKey(key)) return `(typeof ${o} === 'object' && ${o} !== null && ${o}[${k}] !== undefined)`;
+    const guard = key === 'length' || /^\d+$/.test(key) ? ` && !Array.isArray(${o})` : key === 'message' ? ` && !(${o} instanceof rt.CelError)` : '';
+    return `(typeof ${o} === 'object' && ${o} !== null${guard} && Object.hasOwn(${o}, ${k}) && ${o}[${k}] !== undefined)`;
+  }
+
+  /**
+   * Keys no JavaScript object, list or CelError has unless a JSON document put them there: reading them
+   * needs no `hasOwn` (JSON values hold no functions, and these names are not on any prototype).
+   */
+  plainKey(key: string): boolean {
+    return !(key in Object.prototype) && !(key in Array.prototype) && key !== 'length' && key !== 'message' && !/^\d+$/.test(key);
+  }
+
   literal(v: unknown): string {
     if (typeof v === 'bigint') return String(Number(v));
     if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN';
@@ -132,13 +196,23 @@ class Generator {
   logic(op: '&&' | '||', left: ASTNode, right: ASTNode, scope: Scope): string {
     const decisive = op === '&&' ? 'false' : 'true';
     const other = op === '&&' ? 'true' : 'false';
-    const a = this.temp(scope);
-    const b = this.temp(scope);
-    return (
-      `((${a} = ${this.expr(left, scope)}) === ${decisive} ? ${decisive} : ` +
-      `(${b} = ${this.expr(right, scope)}) === ${decisive} ? ${decisive} : ` +
-      `(${a} === ${other} && ${b} === ${other}) ? ${other} : rt.boolErr('_${op}_', ${a}, ${b}))`
-    );
+    const r = this.temp();
+    this.emit(`${r} = ${this.expr(left, scope)};`);
+    const rest = this.block(() => {
+      const b = this.toTemp(right, scope);
+      this.emit(`${r} = ${b} === ${decisive} ? ${decisive} : (${r} === ${other} && ${b} === ${other}) ? ${other} : rt.boolErr('_${op}_', ${r}, ${b});`);
+    });
+    this.emit(`if (${r} !== ${decisive}) { ${rest} }`);
+    return r;
+  }
+
+  conditional(cond: ASTNode, yes: ASTNode, no: ASTNode, scope: Scope): string {
+    const c = this.toTemp(cond, scope);
+    const r = this.temp();
+    const a = this.block(() => this.emit(`${r} = ${this.expr(yes, scope)};`));
+    const b = this.block(() => this.emit(`${r} = ${this.expr(no, scope)};`));
+    this.emit(`if (${c} === true) { ${a} } else if (${c} === false) { ${b} } else { ${r} = rt.boolErr('_?_:_', ${c}); }`);
+    return r;
   }
 
   call(name: string, args: ASTNode[], scope: Scope): string {
@@ -146,7 +220,8 @@ class Generator {
       const arg = args[0];
       if (args.length !== 1 || arg.op !== '.') this.fail('has() takes one field selection');
       const sel = arg as Extract<ASTNode, { op: '.' }>;
-      return `rt.has(${this.expr(sel.args[0], scope)}, ${JSON.stringify(sel.args[1])})`;
+      const o = this.toTemp(sel.args[0], scope);
+      return `(${this.presentField(o, sel.args[1])} ? true : rt.has(${o}, ${JSON.stringify(sel.args[1])}))`;
     }
     if (!knownFunctions().includes(name)) this.fail(`undeclared function '${name}'`);
     return `rt.functions[${JSON.stringify(name)}](${args.map((a) => this.expr(a, scope)).join(', ')})`;
@@ -159,37 +234,71 @@ class Generator {
     return `rt.methods[${JSON.stringify(name)}](${parts.join(', ')})`;
   }
 
-  /** Comprehensions become loops in their own arrow function, with their own temporaries. */
+  /** Comprehensions become inline loops over the list (or the map's keys). */
   macro(name: string, target: ASTNode, args: ASTNode[], scope: Scope): string {
     const [variable, ...rest] = args;
     if (variable?.op !== 'id') this.fail(`${name}() needs a variable name as its first argument`);
     const wantArgs = name === 'map' ? [1, 2] : [1];
     if (!wantArgs.includes(rest.length)) this.fail(`${name}() takes ${wantArgs.join(' or ')} expressions after the variable`);
-    const range = this.expr(target, scope);
-    const inner: Scope = { temps: [], vars: new Map(), parent: scope };
+    const range = this.toTemp(target, scope);
+    const r = this.temp();
+    const items = this.temp();
+    const acc = this.temp();
+    const i = this.temp();
     const v = `c${this.counter++}`;
-    inner.vars.set(variable.args as string, v);
-    const bodies = rest.map((r) => this.expr(r, inner));
-    const decl = inner.temps.length ? `let ${inner.temps.join(', ')}; ` : '';
-    const head =
-      `((r) => { ${decl}if (rt.isErr(r)) return r; ` +
-      `const items = Array.isArray(r) ? r : rt.isMap(r) ? Object.keys(r) : null; ` +
-      `if (items === null) return rt.noOverload('${name}'); `;
+    const inner: Scope = { vars: new Map([[variable.args as string, v]]), parent: scope };
+    const body = (k: number) => {
+      let value = '';
+      const stmts = this.block(() => {
+        value = this.toTemp(rest[k], inner);
+      });
+      return { stmts, value };
+    };
+    let loop: string;
+    let init: string;
+    let done: string;
     switch (name) {
       case 'all':
-        return `${head}let err; for (const ${v} of items) { const x = ${bodies[0]}; if (x === false) return false; if (x !== true) err ??= rt.boolErr('all', x); } return err ?? true; })(${range})`;
-      case 'exists':
-        return `${head}let err; for (const ${v} of items) { const x = ${bodies[0]}; if (x === true) return true; if (x !== false) err ??= rt.boolErr('exists', x); } return err ?? false; })(${range})`;
-      case 'exists_one':
-        return `${head}let n = 0; for (const ${v} of items) { const x = ${bodies[0]}; if (x === true) n++; else if (x !== false) return rt.boolErr('exists_one', x); } return n === 1; })(${range})`;
-      case 'filter':
-        return `${head}const out = []; for (const ${v} of items) { const x = ${bodies[0]}; if (x === true) out.push(${v}); else if (x !== false) return rt.boolErr('filter', x); } return out; })(${range})`;
-      default:
-        if (bodies.length === 2) {
-          return `${head}const out = []; for (const ${v} of items) { const k = ${bodies[0]}; if (k === false) continue; if (k !== true) return rt.boolErr('map', k); const x = ${bodies[1]}; if (rt.isErr(x)) return x; out.push(x); } return out; })(${range})`;
+      case 'exists': {
+        const stop = name === 'all' ? 'false' : 'true';
+        const { stmts, value } = body(0);
+        init = `${r} = ${name === 'all' ? 'true' : 'false'}; ${acc} = undefined;`;
+        loop = `${stmts} if (${value} === ${stop}) { ${r} = ${stop}; ${acc} = undefined; break; } if (${value} !== ${name === 'all' ? 'true' : 'false'}) ${acc} ??= rt.boolErr('${name}', ${value});`;
+        done = `if (${acc} !== undefined) ${r} = ${acc};`;
+        break;
+      }
+      case 'exists_one': {
+        const { stmts, value } = body(0);
+        init = `${acc} = 0; ${r} = undefined;`;
+        loop = `${stmts} if (${value} === true) ${acc}++; else if (${value} !== false) { ${r} = rt.boolErr('exists_one', ${value}); break; }`;
+        done = `if (${r} === undefined) ${r} = ${acc} === 1;`;
+        break;
+      }
+      case 'filter': {
+        const { stmts, value } = body(0);
+        init = `${acc} = []; ${r} = undefined;`;
+        loop = `${stmts} if (${value} === true) ${acc}.push(${v}); else if (${value} !== false) { ${r} = rt.boolErr('filter', ${value}); break; }`;
+        done = `if (${r} === undefined) ${r} = ${acc};`;
+        break;
+      }
+      default: {
+        const first = body(0);
+        init = `${acc} = []; ${r} = undefined;`;
+        if (rest.length === 2) {
+          const second = body(1);
+          loop = `${first.stmts} if (${first.value} === false) continue; if (${first.value} !== true) { ${r} = rt.boolErr('map', ${first.value}); break; } ${second.stmts} if (rt.isErr(${second.value})) { ${r} = ${second.value}; break; } ${acc}.push(${second.value});`;
+        } else {
+          loop = `${first.stmts} if (rt.isErr(${first.value})) { ${r} = ${first.value}; break; } ${acc}.push(${first.value});`;
         }
-        return `${head}const out = []; for (const ${v} of items) { const x = ${bodies[0]}; if (rt.isErr(x)) return x; out.push(x); } return out; })(${range})`;
+        done = `if (${r} === undefined) ${r} = ${acc};`;
+      }
     }
+    this.emit(
+      `if (rt.isErr(${range})) { ${r} = ${range}; } else { ${items} = Array.isArray(${range}) ? ${range} : rt.isMap(${range}) ? Object.keys(${range}) : null; ` +
+        `if (${items} === null) { ${r} = rt.noOverload('${name}'); } else { ${init} ` +
+        `for (${i} = 0; ${i} < ${items}.length; ${i}++) { const ${v} = ${items}[${i}]; ${loop} } ${done} } }`,
+    );
+    return r;
   }
 }
 
@@ -205,12 +314,12 @@ export function compileCel(expression: string, variables: readonly string[] = []
     throw new CelCompileError(`cannot parse CEL expression ${JSON.stringify(expression)}: ${(err as Error).message.split('\n')[0]}`);
   }
   const gen = new Generator(expression);
-  const top: Scope = { temps: [], vars: new Map(variables.map((v, i) => [v, `x${i}`])) };
-  const body = gen.expr(ast, top);
-  const decl = top.temps.length ? `let ${top.temps.join(', ')};` : '';
+  const top: Scope = { vars: new Map(variables.map((v, i) => [v, `x${i}`])) };
+  const result = gen.expr(ast, top);
+  const decl = gen.temps.length ? `let ${gen.temps.join(', ')};` : '';
   const params = bindings.map((b) => `v_${b}`).join(', ');
   const extra = variables.map((_, i) => `, x${i}`).join('');
-  const code = `return function compiledCel(${params}${extra}) { ${decl} return ${body}; }`;
+  const code = `return function compiledCel(${params}${extra}) { ${decl} ${gen.code()} return ${result}; }`;
   const inner = new Function('rt', code)(rt) as (...a: unknown[]) => unknown;
   const fn = ((vars: Partial<Record<Binding, unknown>> & Record<string, unknown>) =>
     inner(vars.self, vars.oldSelf, vars.object, vars.oldObject, vars.params, vars.references, vars.now, ...variables.map((v) => vars[v]))) as CompiledExpression;
