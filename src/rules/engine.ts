@@ -12,6 +12,7 @@ import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
 import { parseRulePath, walkPath } from './walk.js';
+import { ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultRulesDir = join(packageRoot, 'rules');
@@ -155,12 +156,13 @@ class RuleEngine implements Engine {
     // the default set goes on, so that its friendlier rules (e.g. same-namespace refs) are shown as well
     if (adjustedUnknown.length && this.ruleset === 'crd') return cap(adjustedUnknown);
 
-    const findings = [...adjustedUnknown, ...this.adjust([...validateMetadata(object), ...this.structural.check(object)])];
+    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    const schemaFindings = ratchet(this.adjust([...validateMetadata(object), ...this.structural.check(object)]), object, oldObject);
+    const findings = [...adjustedUnknown, ...schemaFindings];
     if (findings.some((f) => blockingReasons.has(f.reason))) {
       findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
       return cap(findings);
     }
-    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
     const now = (context.now ?? new Date()).toISOString();
     for (const rule of this.validations) {
       if (rule.spec.phase === 'references' && !context.references) continue;
@@ -173,7 +175,7 @@ class RuleEngine implements Engine {
       });
       if (findings.length > maxFindingsPerObject) break;
     }
-    return cap(findings);
+    return cap(ratchet(findings, object, oldObject));
   }
 
   private finding(rule: CompiledRule, node: unknown, field: string, vars: Record<string, unknown>, result: unknown): Finding {

@@ -1,0 +1,149 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEngine, maxFindingsPerObject } from '../../src/rules/engine.js';
+import { parseRuleConfig } from '../../src/rules/config.js';
+
+const policy = (patch: (p: any) => void = () => {}) => {
+  const p: any = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name: 'p', namespace: 'team-a' },
+    spec: {
+      targetRefs: [{ group: '', kind: 'Service', name: 'backend' }],
+      validation: { hostname: 'backend.example.com', wellKnownCACertificates: 'System' },
+    },
+  };
+  patch(p);
+  return p;
+};
+const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
+
+describe('the engine', () => {
+  const engine = loadEngine();
+  const crd = loadEngine({ ruleset: 'crd' });
+
+  it('ignores objects of other kinds', () => {
+    expect(engine.evaluate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([]);
+    expect(engine.evaluate('not an object')).toEqual([]);
+    expect(engine.evaluate(null)).toEqual([]);
+  });
+
+  it('admits a known-good policy with no finding', () => {
+    expect(engine.evaluate(policy())).toEqual([]);
+  });
+
+  it('answers only the unknown fields under set crd, as the apiserver answers 400 before validating', () => {
+    const p = policy((p) => {
+      p.spec.foo = 1;
+      p.spec.validation.hostname = 5;
+    });
+    expect(strings(crd.evaluate(p))).toEqual(['spec.foo: unknown field "spec.foo"']);
+  });
+
+  describe('on hostile input', () => {
+    it('reports a 100k-item list as too many without running quadratic rules over it', () => {
+      const refs = Array.from({ length: 100_000 }, (_, i) => ({ group: '', kind: 'Service', name: `s${i}` }));
+      const start = Date.now();
+      const got = engine.evaluate(policy((p) => (p.spec.targetRefs = refs)));
+      expect(Date.now() - start).toBeLessThan(5000);
+      expect(strings(got)).toContain('spec.targetRefs: Too many: 100000: must have at most 16 items');
+      expect(got.some((f) => f.rule === 'crd-section-name-unique-target-refs')).toBe(false);
+    });
+
+    it('caps the findings of one object', () => {
+      const sans = Array.from({ length: 5000 }, () => ({ type: 'IP' }));
+      const got = engine.evaluate(policy((p) => (p.spec.validation.subjectAltNames = sans)));
+      expect(got).toHaveLength(maxFindingsPerObject + 1);
+      expect(got[got.length - 1].message).toMatch(/^Too many: \d+: only the first 100 errors are shown$/);
+    });
+
+    it('checks megabyte strings against the CRD patterns without backtracking for long', () => {
+      const long = 'a'.repeat(1 << 20) + '!';
+      const start = Date.now();
+      const got = engine.evaluate(policy((p) => {
+        p.spec.validation.hostname = long;
+        p.spec.validation.wellKnownCACertificates = long;
+        p.spec.options = { [long]: long };
+        p.spec.validation.subjectAltNames = [{ type: 'URI', uri: long }];
+      }));
+      expect(Date.now() - start).toBeLessThan(3000);
+      expect(strings(got)).toContain('spec.validation.hostname: Too long: may not be more than 253 bytes');
+    });
+
+    it('survives values of the wrong type everywhere', () => {
+      for (const bad of [1, true, 'x', [], {}, null]) {
+        const p = policy((p) => {
+          p.spec.targetRefs = [bad];
+          p.spec.validation.subjectAltNames = bad;
+          p.spec.options = bad;
+          p.metadata.name = bad;
+        });
+        expect(() => engine.evaluate(p)).not.toThrow();
+        expect(() => engine.mutate(p)).not.toThrow();
+      }
+    });
+  });
+
+  describe('on UPDATE', () => {
+    it('does not block an update for an error on a value that did not change (ratcheting)', () => {
+      const old = policy((p) => (p.spec.validation.hostname = '10.1.2.3'));
+      const updated = policy((p) => {
+        p.spec.validation.hostname = '10.1.2.3';
+        p.metadata.labels = { team: 'a' };
+      });
+      expect(engine.evaluate(updated)).not.toEqual([]);
+      expect(engine.evaluate(updated, { operation: 'UPDATE', oldObject: old })).toEqual([]);
+    });
+
+    it('still reports an error the update introduces', () => {
+      const old = policy();
+      const updated = policy((p) => (p.spec.validation.hostname = '10.1.2.3'));
+      expect(strings(engine.evaluate(updated, { operation: 'UPDATE', oldObject: old }))).toEqual([
+        'spec.validation.hostname: Invalid value: "10.1.2.3": must be a DNS name, not an IP address',
+      ]);
+    });
+  });
+
+  describe('with a config file', () => {
+    const two = policy((p) => p.spec.targetRefs.push({ group: '', kind: 'Service', name: 'other' }));
+
+    it('turns a deny into a warning', () => {
+      const e = loadEngine({ config: parseRuleConfig('rules: {single-target-ref: {severity: warn}}', 'c.yaml') });
+      expect(e.evaluate(two).map((f) => [f.rule, f.severity])).toEqual([['single-target-ref', 'warn']]);
+    });
+
+    it('switches a rule off, schema rules included', () => {
+      const e = loadEngine({ config: parseRuleConfig('rules: {single-target-ref: {enabled: false}, crd-schema-min-length: {enabled: false}}', 'c.yaml') });
+      expect(e.evaluate(two)).toEqual([]);
+      expect(e.evaluate(policy((p) => (p.spec.validation.hostname = '')))).toEqual([]);
+    });
+
+    it('admits a vendor target kind through params', () => {
+      const vendor = policy((p) => (p.spec.targetRefs = [{ group: 'gateway.kgateway.dev', kind: 'Backend', name: 'b' }]));
+      expect(engine.evaluate(vendor).map((f) => f.rule)).toEqual(['target-kind-allowed']);
+      const e = loadEngine({
+        config: parseRuleConfig("params: {targetKinds: [{group: '', kind: Service}, {group: gateway.kgateway.dev, kind: Backend}]}", 'c.yaml'),
+      });
+      expect(e.evaluate(vendor)).toEqual([]);
+    });
+
+    it('rejects a config that names an unknown rule, a bad severity or an unknown key', () => {
+      expect(() => loadEngine({ config: parseRuleConfig('rules: {no-such-rule: {severity: warn}}', 'c.yaml') })).toThrow(/unknown rule 'no-such-rule'/);
+      expect(() => parseRuleConfig('rules: {single-target-ref: {severity: fatal}}', 'c.yaml')).toThrow(/severity must be deny or warn/);
+      expect(() => parseRuleConfig('rulez: {}', 'c.yaml')).toThrow(/unknown key 'rulez'/);
+      expect(() => parseRuleConfig('rules: [', 'c.yaml')).toThrow(/cannot parse config c.yaml/);
+    });
+
+    it('reads the config from a file and says which file is missing', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'btls-config-'));
+      writeFileSync(join(dir, 'btls.yaml'), 'ruleset: crd\n');
+      expect(loadEngine({ configFile: join(dir, 'btls.yaml') }).ruleset).toBe('crd');
+      expect(() => loadEngine({ configFile: join(dir, 'missing.yaml') })).toThrow(/cannot read config .*missing.yaml: no such file/);
+    });
+
+    it('rejects an unknown rule set by name', () => {
+      expect(() => loadEngine({ ruleset: 'strict' })).toThrow(/unknown rule set 'strict' \(known: crd, default\)/);
+    });
+  });
+});
