@@ -39,3 +39,19 @@ describe.each(rules.map((r) => [r.id, r] as const))('%s', (id) => {
     for (const w of c.want) expect(got).toContainEqual(expect.stringContaining(w));
   });
 });
+
+describe('the rule catalogue', () => {
+  it('has a rule file for every id the engine reports on its own (schema keywords, unknown fields, ...)', async () => {
+    const { schemaRuleIds } = await import('../../src/rules/schema/structural.js');
+    const ids = new Set(rules.map((r) => r.id));
+    const builtins = [...Object.values(schemaRuleIds), 'crd-unknown-field', 'crd-metadata-name', 'crd-served-version', 'crd-rules-not-checked'];
+    expect(builtins.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  it('lists every rule in rules/README.md and nothing else', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(`${defaultRulesDir}/README.md`, 'utf8');
+    const listed = [...doc.matchAll(/^\| \[([a-z0-9-]+)\]/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(rules.map((r) => r.id).sort());
+  });
+});
