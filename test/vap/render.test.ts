@@ -1,0 +1,59 @@
+import { compileCel } from '../../src/rules/cel/compile.js';
+import { emptyConfig, parseRuleConfig } from '../../src/rules/config.js';
+import { loadCases } from '../../src/rules/cases.js';
+import { defaultRulesDir, loadEngine } from '../../src/rules/engine.js';
+import { loadRuleTable } from '../../src/rules/table.js';
+import { renderVap } from '../../src/vap/render.js';
+
+const rules = loadRuleTable(defaultRulesDir);
+const rendered = renderVap(rules, { ruleset: 'default', config: emptyConfig(), name: 'btls' });
+type Validation = { expression: string; message: string; messageExpression?: string };
+const validations = (severity: 'deny' | 'warn') =>
+  ((rendered.objects.find((o) => (o.metadata as { name: string }).name === `btls-${severity}.gateway.networking.k8s.io` && o.kind === 'ValidatingAdmissionPolicy')
+    ?.spec as { validations: Validation[] })?.validations ?? []);
+
+describe('btls vap', () => {
+  it('renders a denying and a warning policy, each with its binding', () => {
+    expect(rendered.objects.map((o) => `${o.kind} ${(o.metadata as { name: string }).name}`)).toEqual([
+      'ValidatingAdmissionPolicy btls-deny.gateway.networking.k8s.io',
+      'ValidatingAdmissionPolicyBinding btls-deny.gateway.networking.k8s.io',
+      'ValidatingAdmissionPolicy btls-warn.gateway.networking.k8s.io',
+      'ValidatingAdmissionPolicyBinding btls-warn.gateway.networking.k8s.io',
+    ]);
+  });
+
+  it('leaves out what cannot run in-cluster, and says why', () => {
+    const why = Object.fromEntries(rendered.leftOut.map((l) => [l.rule, l.why]));
+    expect(why['san-uri-absolute']).toMatch(/calls isAbsoluteURI\(\)/);
+    expect(why['refs-ca-configmap-found']).toMatch(/referential/);
+    expect(why['mutate-hostname-canonical']).toMatch(/mutation/);
+    expect(why['crd-schema-pattern']).toMatch(/enforced by the CRD/);
+    expect(rendered.included).toEqual(expect.arrayContaining(['hostname-not-ip', 'single-target-ref', 'target-kind-allowed', 'well-known-ca-system']));
+  });
+
+  it('writes config params into the expressions', () => {
+    const config = parseRuleConfig("params: {targetKinds: [{group: example.io, kind: Backend}]}", 'c.yaml');
+    const r = renderVap(rules, { ruleset: 'default', config, name: 'btls' });
+    expect(JSON.stringify(r.objects)).toContain('example.io');
+  });
+
+  // Every rendered expression, run by btls's own CEL engine with `object` bound as the apiserver binds it,
+  // must deny exactly the cases the engine denies for that rule (the e2e suite proves it on a real apiserver).
+  const engine = loadEngine();
+  const cases = loadCases(defaultRulesDir, rules).filter((c) => rendered.included.includes(c.rule) && !c.references);
+  it.each(cases.map((c) => [`${c.rule}: ${c.name}`, c] as const))('%s', (_n, c) => {
+    const spec = rules.find((r) => r.id === c.rule)!;
+    const mine = validations(spec.severity).filter((v) => v.message === `${spec.path.replace(/\[\*\]/g, "[]")}: ${spec.message}`);
+    expect(mine).toHaveLength(1);
+    const object = { ...c.object, metadata: { namespace: 'default', ...c.object.metadata } };
+    const passes = compileCel(mine[0].expression)({ object });
+    const engineFinds = engine.evaluate(object).some((f) => f.rule === c.rule);
+    expect(passes).toBe(!engineFinds);
+    if (!passes && mine[0].messageExpression) {
+      const msg = compileCel(mine[0].messageExpression)({ object });
+      expect(typeof msg).toBe('string');
+      const engineMessage = engine.evaluate(object).find((f) => f.rule === c.rule)!.message;
+      expect(msg).toContain(engineMessage.replace(/^Invalid value: [^:]+: /, ''));
+    }
+  });
+});
