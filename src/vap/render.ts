@@ -26,7 +26,6 @@ interface Validation {
   message: string;
   messageExpression?: string;
   reason: 'Invalid';
-  fieldPath?: string;
 }
 
 const cel = (s: string) => JSON.stringify(s);
@@ -38,10 +37,9 @@ const itemVar = 'btls_item';
  * optional parts. `failing` lists the nodes that break the rule (for the message), where the path has
  * at most one `[*]`.
  */
-function applyAtPath(rule: RuleSpec, params: Record<string, unknown>): { expression: string; failing?: (msg: string) => string; fieldPath: string } {
+function applyAtPath(rule: RuleSpec, params: Record<string, unknown>): { expression: string; failing?: (msg: string) => string } {
   const steps = parseRulePath(rule.path);
   let counter = 0;
-  const fieldPath = rule.path.replace(/\[\*\].*$/, '').replace(/\.\*.*$/, '');
   const build = (i: number, acc: string): string => {
     if (i === steps.length) return portable(rule.rule!, acc, params);
     const step = steps[i];
@@ -57,7 +55,7 @@ function applyAtPath(rule: RuleSpec, params: Record<string, unknown>): { express
   };
   const expression = build(0, 'object');
   const items = steps.filter((s) => s.kind !== 'key').length;
-  if (items !== 1 || steps.some((s) => s.kind === 'values')) return { expression, fieldPath };
+  if (items !== 1 || steps.some((s) => s.kind === 'values')) return { expression };
   // one [*]: the message lists the failing items
   const at = steps.findIndex((s) => s.kind === 'items');
   const listPath = 'object.' + steps.slice(0, at).map((s) => (s as { key: string }).key).join('.');
@@ -66,13 +64,12 @@ function applyAtPath(rule: RuleSpec, params: Record<string, unknown>): { express
   const guard = suffix.map((_, j) => `has(${[itemVar, ...suffix.slice(0, j + 1)].join('.')})`).join(' && ');
   const fails = `!(${portable(rule.rule!, item, params)})`;
   const cond = guard ? `${guard} && ${fails}` : fails;
-  return { expression, fieldPath, failing: (msg) => `${listPath}.filter(${itemVar}, ${cond}).map(${itemVar}, ${msg}).join('; ')` };
+  return { expression, failing: (msg) => `${listPath}.filter(${itemVar}, ${cond}).map(${itemVar}, ${msg}).join('; ')` };
 }
 
 function validationFor(rule: RuleSpec, params: Record<string, unknown>): Validation {
-  const { expression, failing, fieldPath } = applyAtPath(rule, params);
+  const { expression, failing } = applyAtPath(rule, params);
   const v: Validation = { expression, message: `${rule.path.replace(/\[\*\]/g, '[]')}: ${rule.message}`, reason: 'Invalid' };
-  if (fieldPath && fieldPath !== '.') v.fieldPath = fieldPath;
   if (rule.messageExpression) {
     const steps = parseRulePath(rule.path);
     if (!steps.some((s) => s.kind !== 'key')) {
