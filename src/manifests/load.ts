@@ -6,7 +6,7 @@ import type { LoadResult } from './types.js';
 const manifestFile = /\.(ya?ml|json)$/i;
 
 /** Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. */
-async function walk(dir: string): Promise<string[]> {
+export async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -17,7 +17,7 @@ async function walk(dir: string): Promise<string[]> {
   return files;
 }
 
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
@@ -56,7 +56,7 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
   return result;
 }
 
-function reason(err: unknown): string {
+export function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT') return 'no such file or directory';
   if (e?.code === 'EACCES') return 'permission denied';

@@ -1,0 +1,59 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createTwoFilesPatch } from 'diff';
+import { readStream, reason, walk } from '../manifests/load.js';
+import type { Engine } from '../rules/types.js';
+import { ExitCode, type Io } from '../cli/io.js';
+import { fixText } from './fix-file.js';
+
+export interface FixOptions {
+  paths: string[];
+  /** print a unified diff instead of writing the files */
+  diffOnly: boolean;
+}
+
+/**
+ * `btls check --fix`: writes the rule table's mutations into the files; for `-` the fixed text goes to
+ * stdout. The files are read as text because a fix edits bytes, so that the rest stays as it was.
+ */
+export async function runFix(options: FixOptions, io: Io, engine: Engine): Promise<number> {
+  let code: number = ExitCode.ok;
+  const fail = (message: string) => {
+    io.stderr.write(`${message}\n`);
+    code = ExitCode.error;
+  };
+  for (const path of options.paths) {
+    if (path === '-') {
+      const before = await readStream(io.stdin);
+      const { text, problems } = fixText(before, '<stdin>', engine);
+      problems.forEach(fail);
+      io.stdout.write(options.diffOnly ? (text === before ? '' : createTwoFilesPatch('a/<stdin>', 'b/<stdin>', before, text)) : text);
+      continue;
+    }
+    let files: string[];
+    try {
+      files = (await stat(path)).isDirectory() ? await walk(path) : [path];
+    } catch (err) {
+      fail(`${path}:0:0: error: cannot read: ${reason(err)}`);
+      continue;
+    }
+    for (const file of files) {
+      let before: string;
+      try {
+        before = await readFile(file, 'utf8');
+      } catch (err) {
+        fail(`${file}:0:0: error: cannot read: ${reason(err)}`);
+        continue;
+      }
+      const { text, changes, problems } = fixText(before, file, engine);
+      problems.forEach(fail);
+      if (text === before) continue;
+      if (options.diffOnly) {
+        io.stdout.write(createTwoFilesPatch(`a/${file}`, `b/${file}`, before, text));
+      } else {
+        await writeFile(file, text);
+        for (const c of changes) io.stderr.write(`${file}: fixed ${c}\n`);
+      }
+    }
+  }
+  return code;
+}
