@@ -1,0 +1,42 @@
+import { loadInputs } from '../../manifests/load.js';
+import { ExitCode, type Io } from '../../cli/io.js';
+import type { CaKind } from '../ca-bundle.js';
+import { resolveStatus, type AncestorKind } from '../resolve.js';
+import { snapshotFromObjects } from '../snapshot.js';
+import { formatResults, statusOutputNames, type StatusOutput } from './format.js';
+
+export interface StatusConfig {
+  paths: string[];
+  controllerName: string;
+  output: string;
+  ancestorKind: AncestorKind;
+  supportedWellKnown: string[];
+  caKinds: CaKind[];
+  now?: Date;
+}
+
+/**
+ * `btls status`: read manifests as `btls check` does, resolve, print. Exit 0 when the status was computed,
+ * 2 on unreadable or unparsable input (each error as file:line:column, never a stack trace).
+ */
+export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
+  if (!(statusOutputNames as readonly string[]).includes(config.output)) {
+    io.stderr.write(`btls status: unknown output ${JSON.stringify(config.output)} (use one of: ${statusOutputNames.join(', ')})\n`);
+    return ExitCode.error;
+  }
+  const { objects, errors } = await loadInputs(config.paths.length ? config.paths : ['-'], io.stdin);
+  if (errors.length) {
+    for (const e of errors) io.stderr.write(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}\n`);
+    return ExitCode.error;
+  }
+  const snapshot = snapshotFromObjects(objects.map((o) => o.object));
+  const results = resolveStatus(snapshot, {
+    controllerName: config.controllerName,
+    ancestorKind: config.ancestorKind,
+    supportedWellKnown: config.supportedWellKnown,
+    caKinds: config.caKinds,
+    now: config.now ?? new Date(),
+  });
+  io.stdout.write(formatResults(results, config.output as StatusOutput, config.controllerName));
+  return ExitCode.ok;
+}

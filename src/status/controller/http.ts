@@ -1,0 +1,62 @@
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { WatchedKind } from './kinds.js';
+
+/**
+ * The few API calls the writer makes, over client-node's generated clients (they carry the kubeconfig's
+ * TLS and auth). Core kinds go through CoreV1Api, everything else through CustomObjectsApi.
+ */
+
+/** The HTTP status of a failed call, whatever shape client-node gave the error. */
+export function errorCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } } | undefined;
+  for (const c of [e?.code, e?.statusCode, e?.response?.statusCode]) if (typeof c === 'number') return c;
+  return undefined;
+}
+
+export class Api {
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+  constructor(kc: KubeConfig) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  async list(k: WatchedKind, version: string, namespace?: string, limit?: number): Promise<KubernetesListObject<KubernetesObject>> {
+    const ns = k.namespaced ? namespace : undefined;
+    if (k.group === '') {
+      const p = { ...(limit ? { limit } : {}) };
+      switch (k.kind) {
+        case 'Service':
+          return ns ? this.core.listNamespacedService({ namespace: ns, ...p }) : this.core.listServiceForAllNamespaces(p);
+        case 'ConfigMap':
+          return ns ? this.core.listNamespacedConfigMap({ namespace: ns, ...p }) : this.core.listConfigMapForAllNamespaces(p);
+        case 'Secret':
+          return ns ? this.core.listNamespacedSecret({ namespace: ns, ...p }) : this.core.listSecretForAllNamespaces(p);
+        default:
+          throw new Error(`no list call for core kind ${k.kind}`);
+      }
+    }
+    const base = { group: k.group, version, plural: k.plural, ...(limit ? { limit } : {}) };
+    return (ns ? this.custom.listNamespacedCustomObject({ ...base, namespace: ns }) : this.custom.listClusterCustomObject(base)) as Promise<
+      KubernetesListObject<KubernetesObject>
+    >;
+  }
+
+  async get(k: WatchedKind, version: string, namespace: string, name: string): Promise<KubernetesObject> {
+    return (await this.custom.getNamespacedCustomObject({ group: k.group, version, namespace, plural: k.plural, name })) as KubernetesObject;
+  }
+
+  /** PUT .../status with the object's resourceVersion: optimistic concurrency, 409 when someone wrote first. */
+  async replaceStatus(k: WatchedKind, version: string, obj: KubernetesObject): Promise<KubernetesObject> {
+    const { namespace, name } = obj.metadata as { namespace: string; name: string };
+    return (await this.custom.replaceNamespacedCustomObjectStatus({
+      group: k.group,
+      version,
+      namespace,
+      plural: k.plural,
+      name,
+      body: obj,
+      fieldManager: 'btls-status-writer',
+    })) as KubernetesObject;
+  }
+}

@@ -1,0 +1,34 @@
+/** The kinds the writer watches, and where the API serves them. Versions are tried in order (first served wins). */
+export interface WatchedKind {
+  kind: string;
+  group: string; // '' for core
+  versions: string[];
+  plural: string;
+  namespaced: boolean;
+  /** a missing CRD is normal for this kind (e.g. TLSRoute in the standard channel before v1.5) */
+  optional: boolean;
+}
+
+const GW = 'gateway.networking.k8s.io';
+
+export const POLICY_KIND: WatchedKind = { kind: 'BackendTLSPolicy', group: GW, versions: ['v1'], plural: 'backendtlspolicies', namespaced: true, optional: false };
+
+export function watchedKinds(withSecrets: boolean): WatchedKind[] {
+  return [
+    POLICY_KIND,
+    { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true, optional: false },
+    { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, optional: false },
+    ...(withSecrets ? [{ kind: 'Secret', group: '', versions: ['v1'], plural: 'secrets', namespaced: true, optional: false }] : []),
+    { kind: 'HTTPRoute', group: GW, versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true, optional: true },
+    { kind: 'GRPCRoute', group: GW, versions: ['v1'], plural: 'grpcroutes', namespaced: true, optional: true },
+    { kind: 'TLSRoute', group: GW, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true, optional: true },
+    { kind: 'Gateway', group: GW, versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true, optional: true },
+    { kind: 'GatewayClass', group: GW, versions: ['v1', 'v1beta1'], plural: 'gatewayclasses', namespaced: false, optional: true },
+    { kind: 'ReferenceGrant', group: GW, versions: ['v1', 'v1beta1'], plural: 'referencegrants', namespaced: true, optional: true },
+  ];
+}
+
+export function resourcePath(k: WatchedKind, version: string, namespace?: string): string {
+  const base = k.group === '' ? `/api/${version}` : `/apis/${k.group}/${version}`;
+  return k.namespaced && namespace ? `${base}/namespaces/${namespace}/${k.plural}` : `${base}/${k.plural}`;
+}

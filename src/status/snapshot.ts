@@ -1,0 +1,120 @@
+import type { KubeObject } from '../rules/types.js';
+import type { PolicyStatus } from './api-types.js';
+
+/**
+ * What the resolver reads. Lists for the kinds it walks (policies, routes, gateways, classes, grants),
+ * look-ups for the kinds it only dereferences (Services, ConfigMaps, Secrets), so that the live
+ * controller can hand its informer caches over without copying 5,000 ConfigMaps per reconcile.
+ */
+export interface Meta {
+  name: string;
+  namespace?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  resourceVersion?: string;
+  [k: string]: unknown;
+}
+
+export interface Obj<Spec = Record<string, unknown>> extends KubeObject {
+  metadata: Meta;
+  spec?: Spec;
+}
+
+export interface ObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface BackendTLSPolicy extends Obj<{
+  targetRefs?: ObjectReference[];
+  validation?: {
+    caCertificateRefs?: ObjectReference[];
+    wellKnownCACertificates?: string;
+    hostname?: string;
+    subjectAltNames?: unknown[];
+  };
+  options?: Record<string, string>;
+}> {
+  status?: Partial<PolicyStatus>;
+}
+
+export interface Service extends Obj<{ ports?: { name?: string; port?: number }[] }> {}
+export interface ConfigMap extends Obj {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}
+export interface Secret extends Obj {
+  data?: Record<string, string>;
+}
+
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+export interface Route extends Obj<{ parentRefs?: ObjectReference[]; rules?: unknown[] }> {
+  kind: RouteKind;
+}
+export interface Gateway extends Obj<{ gatewayClassName?: string }> {}
+export interface GatewayClass extends Obj<{ controllerName?: string }> {}
+export interface ReferenceGrant
+  extends Obj<{
+    from?: { group?: string; kind?: string; namespace?: string }[];
+    to?: { group?: string; kind?: string; name?: string }[];
+  }> {}
+
+export interface Snapshot {
+  policies: readonly BackendTLSPolicy[];
+  routes: readonly Route[];
+  gateways: readonly Gateway[];
+  gatewayClasses: readonly GatewayClass[];
+  referenceGrants: readonly ReferenceGrant[];
+  service(namespace: string, name: string): Service | undefined;
+  configMap(namespace: string, name: string): ConfigMap | undefined;
+  secret(namespace: string, name: string): Secret | undefined;
+}
+
+/** Objects without a namespace are read as in `default`, as kubectl would create them. */
+export const DEFAULT_NAMESPACE = 'default';
+
+export function namespaceOf(o: { metadata?: { namespace?: string } }): string {
+  return o.metadata?.namespace || DEFAULT_NAMESPACE;
+}
+
+export function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+const routeKinds = new Set<string>(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+
+/**
+ * A snapshot from loose objects (offline `btls status`, tests, the benchmark). Objects of other kinds are
+ * ignored; for the same kind/namespace/name the last one wins, as `kubectl apply` of a stream would.
+ */
+export function snapshotFromObjects(objects: readonly KubeObject[]): Snapshot {
+  const byKind = new Map<string, Map<string, Obj>>();
+  for (const o of objects) {
+    if (!o || typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
+    const obj = o as Obj;
+    const ns = namespaceOf(obj);
+    const normalised: Obj = obj.metadata.namespace ? obj : { ...obj, metadata: { ...obj.metadata, namespace: ns } };
+    let m = byKind.get(o.kind);
+    if (!m) byKind.set(o.kind, (m = new Map()));
+    m.set(keyOf(ns, obj.metadata.name), normalised);
+  }
+  const list = <T>(kind: string): T[] => [...(byKind.get(kind)?.values() ?? [])] as T[];
+  const get =
+    <T>(kind: string) =>
+    (namespace: string, name: string): T | undefined =>
+      byKind.get(kind)?.get(keyOf(namespace, name)) as T | undefined;
+  return {
+    policies: list<BackendTLSPolicy>('BackendTLSPolicy'),
+    routes: [...routeKinds].flatMap((k) => list<Route>(k)),
+    gateways: list<Gateway>('Gateway'),
+    gatewayClasses: list<GatewayClass>('GatewayClass'),
+    referenceGrants: list<ReferenceGrant>('ReferenceGrant'),
+    service: get<Service>('Service'),
+    configMap: get<ConfigMap>('ConfigMap'),
+    secret: get<Secret>('Secret'),
+  };
+}

@@ -1,0 +1,302 @@
+// The live status writer against the harness's real kube-apiserver (no mocks):
+//   test/e2e/cluster.sh up && node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js \
+//     -c test/e2e/jest.config.js test/e2e/status-writer.e2e.test.ts
+// Two in-process replicas (A and B) share one Lease; each test waits on the API, never on a sleep alone.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import forge from 'node-forge';
+import { pino } from 'pino';
+import { startController, valueOf, type RunningController } from '../../src/status/controller/index.js';
+import { Api } from '../../src/status/controller/http.js';
+import { KindInformer } from '../../src/status/controller/informers.js';
+import { defaultTiming } from '../../src/status/controller/config.js';
+import { clusterUp, freshNamespace, kubeconfigPath, kubectl, repoRoot } from './lib/cluster.js';
+
+const up = await clusterUp();
+if (!up && process.env.BTLS_E2E_REQUIRED === '1') throw new Error('no e2e cluster: run test/e2e/cluster.sh up');
+const d = up ? describe : describe.skip;
+
+/** Every wait of this file, named (conformance's TimeoutConfig habit). */
+const timeouts = {
+  /** status written or changed after a change in the cluster */
+  statusMs: 20_000,
+  /** poll interval while waiting */
+  pollMs: 200,
+  /** lease hand-over after the leader stops */
+  handoverMs: 15_000,
+};
+/** Short controller timings so that resyncs and lease renewals happen within the test. */
+const timing = { resyncMs: 1_000, leaseDurationMs: 3_000, leaseRetryMs: 300, renewDeadlineMs: 2_000, informerBackoffMs: 200 };
+
+function makeCaPem(): string {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 1024 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 3_600_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  cert.setSubject([{ name: 'commonName', value: 'btls e2e CA' }]);
+  cert.setIssuer([{ name: 'commonName', value: 'btls e2e CA' }]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+interface Cond {
+  type: string;
+  status: string;
+  reason: string;
+  observedGeneration?: number;
+}
+interface PolicyJson {
+  metadata: { generation: number };
+  status?: { ancestors?: { ancestorRef: { name: string; namespace?: string }; controllerName: string; conditions: Cond[] }[] };
+}
+
+async function apply(obj: object, namespace?: string): Promise<void> {
+  const r = await kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(obj), ...(namespace ? { namespace } : {}) });
+  if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
+}
+
+async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = timeouts.statusMs): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await get();
+    if (ok(last)) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, timeouts.pollMs));
+  }
+}
+
+function policyObject(name: string, hostname: string) {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name },
+    spec: { targetRefs: [{ group: '', kind: 'Service', name: 'backend', sectionName: 'https' }], validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }], hostname } },
+  };
+}
+
+/** GatewayClass (ours) <- Gateway gw <- HTTPRoute r -> Service backend (port https) <- BackendTLSPolicy older -> ConfigMap ca */
+async function setupWorld(ns: string, controllerName: string, gatewayClass: string, pem: string): Promise<void> {
+  await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: gatewayClass }, spec: { controllerName } });
+  await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: gatewayClass, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }, ns);
+  await apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend' }, spec: { ports: [{ name: 'https', port: 443, targetPort: 8443 }] } }, ns);
+  await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ca' }, data: { 'ca.crt': pem } }, ns);
+  await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'backend', port: 443 }] }] } }, ns);
+  await apply(policyObject('older', 'abc.example.com'), ns);
+}
+
+d('status writer against kube-apiserver', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/status-${suffix}`;
+  const gatewayClass = `btls-status-${suffix}`;
+  const lease = `btls-status-${suffix}`;
+  let ns = '';
+  let a: RunningController;
+  let b: RunningController;
+  const pem = makeCaPem();
+
+  const getPolicy = async (name: string): Promise<PolicyJson> => {
+    const r = await kubectl(['get', 'backendtlspolicy', name, '-o', 'json'], { namespace: ns });
+    if (r.code !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as PolicyJson;
+  };
+  /** BackendTLSPolicyMustHaveCondition: every entry at the latest generation, and the Gateway's entry has the condition. */
+  const has = (p: PolicyJson, want: Omit<Cond, 'observedGeneration'>) => {
+    const ours = (p.status?.ancestors ?? []).filter((x) => x.controllerName === controllerName);
+    if (ours.some((x) => x.conditions.some((c) => c.observedGeneration !== p.metadata.generation))) return false;
+    const gw = ours.find((x) => x.ancestorRef.name === 'gw' && (x.ancestorRef.namespace ?? ns) === ns);
+    return !!gw?.conditions.some((c) => c.type === want.type && c.status === want.status && c.reason === want.reason);
+  };
+  const mustHave = (name: string, ...wants: Omit<Cond, 'observedGeneration'>[]) =>
+    waitFor(`${name} to have ${JSON.stringify(wants)}`, () => getPolicy(name), (p) => wants.every((w) => has(p, w)));
+  const writes = async () => (await valueOf(a.metrics.writes)) + (await valueOf(b.metrics.writes));
+  const accepted = { type: 'Accepted', status: 'True', reason: 'Accepted' };
+  const resolved = { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs' };
+
+  beforeAll(async () => {
+    ns = await freshNamespace('status-writer');
+    await setupWorld(ns, controllerName, gatewayClass, pem);
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    const logger = pino({ level: 'warn' });
+    const common = { kubeConfig: kc, controllerName, namespace: ns, timing, logger };
+    a = startController({ ...common, leaderElection: { name: lease, namespace: ns, identity: 'replica-a' } });
+    await waitFor('replica A to lead', async () => a.isLeader(), (v) => v, timeouts.handoverMs);
+    b = startController({ ...common, leaderElection: { name: lease, namespace: ns, identity: 'replica-b' } });
+    await Promise.all([a.synced, b.synced]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  test('the policy has Accepted True/Accepted and ResolvedRefs True/ResolvedRefs on its Gateway ancestor', async () => {
+    const p = await mustHave('older', accepted, resolved);
+    const entry = p.status!.ancestors!.find((x) => x.controllerName === controllerName)!;
+    expect(entry.ancestorRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: ns, name: 'gw' });
+  });
+
+  test('removing ca.crt flips to NoValidCACertificate/InvalidCACertificateRef, restoring it flips back', async () => {
+    await mustHave('older', accepted, resolved);
+    let r = await kubectl(['patch', 'configmap', 'ca', '--type=json', '-p', '[{"op":"remove","path":"/data/ca.crt"}]'], { namespace: ns });
+    expect(r.code).toBe(0);
+    await mustHave('older', { type: 'Accepted', status: 'False', reason: 'NoValidCACertificate' }, { type: 'ResolvedRefs', status: 'False', reason: 'InvalidCACertificateRef' });
+    r = await kubectl(['patch', 'configmap', 'ca', '--type=merge', '-p', JSON.stringify({ data: { 'ca.crt': pem } })], { namespace: ns });
+    expect(r.code).toBe(0);
+    await mustHave('older', accepted, resolved);
+  });
+
+  test('a spec edit bumps observedGeneration on every entry', async () => {
+    const before = await getPolicy('older');
+    const r = await kubectl(['patch', 'backendtlspolicy', 'older', '--type=merge', '-p', '{"spec":{"validation":{"hostname":"foo.example.com"}}}'], { namespace: ns });
+    expect(r.code).toBe(0);
+    const after = await mustHave('older', accepted, resolved); // `has` checks observedGeneration == generation
+    expect(after.metadata.generation).toBeGreaterThan(before.metadata.generation);
+  });
+
+  test('of two conflicting policies, the older stays Accepted and the newer is Conflicted', async () => {
+    await new Promise((r) => setTimeout(r, 1_100)); // creationTimestamp has second precision: make "newer" really newer
+    await apply(policyObject('a-newer', 'abc.example.com'), ns); // alphabetically first, but created later
+    await mustHave('a-newer', { type: 'Accepted', status: 'False', reason: 'Conflicted' }, resolved);
+    await mustHave('older', accepted, resolved);
+  });
+
+  test('a converged cluster sees zero writes, across several resyncs', async () => {
+    await mustHave('a-newer', { type: 'Accepted', status: 'False', reason: 'Conflicted' });
+    await mustHave('older', accepted, resolved);
+    // let in-flight work finish: two resync periods with no new write
+    let last = await writes();
+    await waitFor('writes to settle', async () => { const w = await writes(); const settled = w === last; last = w; return settled; }, (s) => s, timeouts.statusMs)
+      .catch(() => undefined);
+    const start = await writes();
+    const reconcilesBefore = (await valueOf(a.metrics.reconciles)) + (await valueOf(b.metrics.reconciles));
+    await new Promise((r) => setTimeout(r, 3 * timing.resyncMs + 500));
+    const reconcilesAfter = (await valueOf(a.metrics.reconciles)) + (await valueOf(b.metrics.reconciles));
+    expect(reconcilesAfter).toBeGreaterThan(reconcilesBefore); // resyncs did run ...
+    expect(await writes()).toBe(start); // ... and wrote nothing
+  });
+
+  test('only the leader writes; stopping it hands the Lease over and the other replica writes', async () => {
+    expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
+    expect(await valueOf(b.metrics.writes)).toBe(0);
+    expect(await valueOf(a.metrics.writes)).toBeGreaterThan(0);
+    await a.stop(); // what SIGTERM does: release the Lease
+    await waitFor('replica B to lead', async () => b.isLeader(), (v) => v, timeouts.handoverMs);
+    const holder = await kubectl(['get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns });
+    expect(holder.stdout).toBe('replica-b');
+    const r = await kubectl(['patch', 'configmap', 'ca', '--type=json', '-p', '[{"op":"replace","path":"/data/ca.crt","value":""}]'], { namespace: ns });
+    expect(r.code).toBe(0);
+    await mustHave('older', { type: 'Accepted', status: 'False', reason: 'NoValidCACertificate' }, { type: 'ResolvedRefs', status: 'False', reason: 'InvalidCACertificateRef' });
+    expect(await valueOf(b.metrics.writes)).toBeGreaterThan(0);
+  });
+});
+
+// manifests/rbac-status.yaml is enough: the writer runs as its ServiceAccount (a TokenRequest token), not as admin
+d('status writer with the RBAC of manifests/rbac-status.yaml', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/rbac-${suffix}`;
+  const gatewayClass = `btls-rbac-${suffix}`;
+  let ns = '';
+  let c: RunningController | undefined;
+
+  afterAll(async () => {
+    await c?.stop();
+    await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  test('as system:serviceaccount:btls-system:btls-status-writer it writes Accepted True and holds its Lease', async () => {
+    ns = await freshNamespace('status-rbac');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    const nsr = await kubectl(['create', 'namespace', 'btls-system']);
+    expect(nsr.code === 0 || /AlreadyExists/.test(nsr.stderr)).toBe(true);
+    const rbac = await kubectl(['apply', '-f', join(repoRoot, 'manifests', 'rbac-status.yaml')]);
+    expect(rbac.stderr).toBe('');
+    const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
+    expect(token.code).toBe(0);
+
+    const admin = new KubeConfig();
+    admin.loadFromFile(kubeconfigPath);
+    const cluster = admin.getCurrentCluster()!;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'writer', token: token.stdout.trim() }],
+      contexts: [{ name: 'writer', cluster: cluster.name, user: 'writer' }],
+      currentContext: 'writer',
+    });
+    const lease = `btls-rbac-${suffix}`;
+    c = startController({ kubeConfig: kc, controllerName, timing, logger: pino({ level: 'warn' }), leaderElection: { name: lease, namespace: 'btls-system' } });
+    await c.synced;
+    await waitFor('the policy status', async () => {
+      const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+      return JSON.parse(r.stdout) as PolicyJson;
+    }, (p) => !!p.status?.ancestors?.some((x) => x.controllerName === controllerName && x.conditions.some((k) => k.type === 'Accepted' && k.status === 'True' && k.reason === 'Accepted')));
+    expect(await valueOf(c.metrics.errors)).toBe(0);
+    const holder = await kubectl(['get', 'lease', lease, '--namespace', 'btls-system', '-o', 'jsonpath={.spec.holderIdentity}']);
+    expect(holder.stdout).toBe(c.identity);
+  });
+});
+
+// `btls controller` as a real process, killed with SIGKILL (no chance to release its Lease): the other
+// replica must take over once the Lease has not been renewed for its leaseDurationSeconds (15 s by default).
+d('a crashed leader', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/crash-${suffix}`;
+  const lease = `btls-crash-${suffix}`;
+  let ns = '';
+  let c: RunningController | undefined;
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  (built ? test : test.skip)('is replaced after the lease duration by the waiting replica (needs npm run build)', async () => {
+    ns = await freshNamespace('status-crash');
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'btls'), 'controller', '--controller-name', controllerName, '--kubeconfig', kubeconfigPath,
+      '--namespace', ns, '--leader-elect', '--lease-name', lease, '--lease-namespace', ns, '--metrics-port', '0'], { stdio: 'ignore' });
+    try {
+      const holderOf = async () => (await kubectl(['get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns })).stdout;
+      const first = await waitFor('the process to take the Lease', holderOf, (h) => h !== '', timeouts.handoverMs);
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfigPath);
+      c = startController({ kubeConfig: kc, controllerName, namespace: ns, timing, logger: pino({ level: 'warn' }), leaderElection: { name: lease, namespace: ns, identity: 'survivor' } });
+      await c.synced;
+      expect(c.isLeader()).toBe(false);
+      child.kill('SIGKILL');
+      expect(first).not.toBe('survivor');
+      await waitFor('the survivor to lead', async () => c!.isLeader(), (v) => v, 15_000 + timeouts.handoverMs);
+      expect(await holderOf()).toBe('survivor');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+// A kind whose CRD is not installed (TLSRoute in some channels) must count as synced and empty, not block.
+d('a kind whose CRD is absent', () => {
+  test('is reported absent, counts as synced with an empty cache, and is looked for again later', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    let synced = 0;
+    let errors = 0;
+    const inf = new KindInformer(
+      { kind: 'NoSuchRoute', group: 'example.btls.dev', versions: ['v1', 'v1alpha1'], plural: 'nosuchroutes', namespaced: true, optional: true },
+      kc, new Api(kc), undefined, { ...defaultTiming, absentKindRetryMs: 60_000 }, pino({ level: 'silent' }),
+      () => {}, () => synced++, () => errors++,
+    );
+    try {
+      await inf.start();
+      expect({ synced, errors, absent: inf.absent, items: inf.list().length }).toEqual({ synced: 1, errors: 0, absent: true, items: 0 });
+    } finally {
+      await inf.stop();
+    }
+  });
+});
