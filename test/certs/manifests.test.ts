@@ -250,3 +250,23 @@ describe('the cert-manager variant', () => {
     }
   });
 });
+
+describe('the status writer Deployment', () => {
+  const writer = (): Doc => one('Deployment', 'btls-status-writer');
+
+  it('runs btls controller with leader election as the status writer ServiceAccount', () => {
+    const spec = writer().spec.template.spec;
+    expect(spec.serviceAccountName).toBe('btls-status-writer');
+    expect(one('ServiceAccount', 'btls-status-writer')).toBeTruthy();
+    expect(spec.containers[0].args).toEqual(expect.arrayContaining(['controller', '--leader-elect', '--controller-name']));
+    expect(writer().spec.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs non-root on a read-only root filesystem without privilege escalation', () => {
+    const c = writer().spec.template.spec.containers[0];
+    expect(writer().spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(c.resources.limits.memory).toBeTruthy();
+  });
+});
