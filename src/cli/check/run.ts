@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { loadInputs } from '../../manifests/load.js';
+import { createLocateCache, locateField } from '../../manifests/locate.js';
+import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
+import type { Engine, EvaluationContext, KubeObject } from '../../rules/types.js';
+import { ExitCode, type Io } from '../io.js';
+import { createOutput, type Output } from '../output/index.js';
+import { buildReferenceIndex } from './references.js';
+import { Tally } from './summary.js';
+import type { CheckFinding, CheckResult, ObjectRef, Summary } from './types.js';
+
+export type Ruleset = 'crd' | 'default';
+
+/** What `btls check` was asked to do: src/cli/commands/check.ts builds it from the command line, tests directly. */
+export interface CheckOptions {
+  /** files, folders and `-` (stdin), in the order given */
+  paths: string[];
+  /** unset: the config file's rule set, else `default` */
+  ruleset?: Ruleset;
+  /** rule severity overrides (`--config`) */
+  config?: string;
+  /** output format name (see src/cli/output/index.ts); default `text` */
+  output?: string;
+  /** text: print the summary line even on a clean run */
+  summary?: boolean;
+  /** false with --no-color; colour is used only when stdout is a TTY and NO_COLOR is unset */
+  color?: boolean;
+  /** evaluation time for certificate validity (tests); defaults to now */
+  now?: Date;
+}
+
+/** The seam between the command and the rule engine: tests may inject a small Engine. */
+export type EngineFactory = (options: { ruleset?: Ruleset; configFile?: string }) => Engine;
+
+const DEFAULT_NAMESPACE = 'default';
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
+function objectRef(o: KubeObject): ObjectRef {
+  const ns = o.metadata?.namespace;
+  return {
+    apiVersion: str(o.apiVersion),
+    kind: str(o.kind),
+    namespace: typeof ns === 'string' && ns !== '' ? ns : DEFAULT_NAMESPACE,
+    name: str(o.metadata?.name),
+  };
+}
+
+/** A namespace-less object is in `default`, like kubectl; the input object itself is left untouched. */
+function withNamespace(o: KubeObject): KubeObject {
+  const md = o.metadata;
+  if (md !== undefined && (typeof md !== 'object' || md === null || Array.isArray(md))) return o;
+  if (md && typeof md.namespace === 'string' && md.namespace !== '') return o;
+  return { ...o, metadata: { ...(md ?? {}), namespace: DEFAULT_NAMESPACE } };
+}
+
+export function isPolicy(o: KubeObject): boolean {
+  return o.kind === 'BackendTLSPolicy';
+}
+
+/**
+ * The core of `btls check`, free of I/O: evaluates every BackendTLSPolicy of the loaded input (the other objects
+ * are context: the ConfigMaps and Services become the reference index), points each finding at its field in the
+ * input, and writes one result per object, then one per input error, to the output. Findings keep the engine's
+ * order (the API server's). Returns the totals.
+ */
+export function checkLoaded(loaded: LoadResult, engine: Engine, output: Output, now: Date = new Date()): Summary {
+  const tally = new Tally();
+  const write = (r: CheckResult) => {
+    tally.add(r);
+    output.write(r);
+  };
+  // reference checks only when the input brings context: policies checked on their own would all miss their refs
+  const hasContext = loaded.objects.some((lo) => lo.object.kind === 'ConfigMap' || lo.object.kind === 'Service');
+  const context: EvaluationContext = { operation: 'CREATE', now };
+  if (hasContext) context.references = buildReferenceIndex(loaded.objects);
+  const cache = createLocateCache();
+  const locate = (lo: LoadedObject, field: string): SourcePosition =>
+    field === '<nil>' && lo.listIndex === undefined ? lo.source : locateField(lo.document, lo.listIndex, field, cache);
+  const late: CheckResult[] = [];
+  for (const lo of loaded.objects) {
+    const object = objectRef(lo.object);
+    const policy = isPolicy(lo.object);
+    let findings: CheckFinding[] = [];
+    if (policy) {
+      try {
+        const raw = engine.evaluate(withNamespace(lo.object), context);
+        if (raw.length > 0) {
+          findings = raw.map((f) => ({
+            source: locate(lo, f.field),
+            object,
+            rule: f.rule,
+            field: f.field,
+            message: f.message,
+            severity: f.severity,
+          }));
+        }
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        late.push({ type: 'error', error: { source: lo.source, message: `cannot evaluate ${object.kind} ${object.namespace}/${object.name}: ${message}` } });
+      }
+    }
+    write({ type: 'object', source: lo.source, object, policy, findings });
+  }
+  for (const r of late) write(r);
+  for (const error of loaded.errors) write({ type: 'error', error });
+  return tally.summary;
+}
+
+/** 2 when an input could not be read or parsed, else 1 when something is denied, else 0 (warnings alone: 0). */
+export function exitCode(s: Summary): number {
+  if (s.errors > 0) return ExitCode.error;
+  if (s.denied > 0) return ExitCode.denied;
+  return ExitCode.ok;
+}
+
+let version: string | undefined;
+function toolVersion(): string | undefined {
+  if (version === undefined) {
+    try {
+      // src/cli/check/run.ts and dist/cli/check/run.js both sit three folders below package.json
+      version = String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version ?? '');
+    } catch {
+      version = '';
+    }
+  }
+  return version || undefined;
+}
+
+const guarded = new WeakSet<object>();
+
+/** `btls check ... | head` closes the pipe early: the rest of the report is not wanted, which is no crash. */
+function ignoreClosedPipe(stream: Io['stdout']): void {
+  if (typeof stream.on !== 'function' || guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
+function fail(io: Io, message: string): number {
+  io.stderr.write(`btls check: ${message}\n`);
+  return ExitCode.error;
+}
+
+/** `btls check`: returns the exit code; never exits the process and never throws for bad input. */
+export async function runCheck(options: CheckOptions, io: Io, loadEngine: EngineFactory): Promise<number> {
+  if (options.paths.length === 0) {
+    return fail(io, 'no input: give files or folders to check, or - to read stdin (see btls check --help)');
+  }
+  ignoreClosedPipe(io.stdout);
+  const format = options.output ?? 'text';
+  let output: Output;
+  try {
+    const color = options.color !== false && io.stdout.isTTY === true && !io.env.NO_COLOR;
+    output = createOutput(format, io.stdout, { color, summary: options.summary, version: format === 'sarif' ? toolVersion() : undefined });
+  } catch (err) {
+    return fail(io, err instanceof Error ? err.message : String(err));
+  }
+  let engine: Engine;
+  try {
+    engine = loadEngine({ ruleset: options.ruleset, configFile: options.config });
+  } catch (err) {
+    return fail(io, err instanceof Error ? err.message : String(err));
+  }
+  const loaded = await loadInputs(options.paths, io.stdin);
+  const summary = checkLoaded(loaded, engine, output, options.now);
+  output.flush();
+  return exitCode(summary);
+}

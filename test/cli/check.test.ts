@@ -1,0 +1,204 @@
+import { PassThrough } from 'node:stream';
+import { run } from '../../src/cli/program.js';
+import type { Io } from '../../src/cli/io.js';
+
+// `btls check` end to end through run(argv, io) with the real rule engine, on files under test/fixtures/check/.
+
+const F = 'test/fixtures/check';
+
+async function check(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const input = new PassThrough();
+  input.end(stdin);
+  const io: Io = {
+    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as Io['stdout'],
+    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as Io['stderr'],
+    stdin: input,
+    env: {},
+    cwd: process.cwd(),
+  };
+  const code = await run(['check', ...args], io);
+  return { code, stdout, stderr };
+}
+
+const sans = 'spec.validation.subjectAltNames: Too many: 6: must have at most 5 items';
+
+describe('btls check', () => {
+  it('passes when the policy, its Service and its ConfigMap are valid', async () => {
+    expect(await check([`${F}/valid`])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await check([`${F}/valid`, '--summary'])).stdout).toBe('Summary: 3 objects, 1 policy: 0 denied, 0 warnings, 0 errors\n');
+  });
+
+  it('fails when subjectAltNames has six entries, with the API server wording, at the field', async () => {
+    const { code, stdout } = await check(['--ruleset', 'crd', `${F}/invalid/too-many-sans.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${F}/invalid/too-many-sans.yaml:14:5: deny: ${sans} [crd-schema-max-items]\n`);
+  });
+
+  it('fails on an IP address as hostname with the default rule set only', async () => {
+    const file = `${F}/invalid/hostname-is-ip.yaml`;
+    const strict = await check([file]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toBe(
+      `${file}:14:5: deny: spec.validation.hostname: Invalid value: "10.0.0.1": must be a DNS name, not an IP address [hostname-not-ip]\n` +
+        'Summary: 1 object, 1 policy: 1 denied, 0 warnings, 0 errors\n',
+    );
+    expect((await check(['--ruleset', 'crd', file])).code).toBe(0);
+  });
+
+  it('passes when --config turns a denial into a warning, and is a usage error for a broken config', async () => {
+    const file = `${F}/invalid/hostname-is-ip.yaml`;
+    const warned = await check(['--config', `${F}/config/hostname-ip-warn.yaml`, file]);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain(`${file}:14:5: warn: spec.validation.hostname:`);
+    const broken = await check(['--config', `${F}/config/broken.yaml`, file]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toBe(`btls check: config ${F}/config/broken.yaml: rules.hostname-not-ip.severity must be deny or warn\n`);
+    expect(broken.stdout).toBe('');
+  });
+
+  it('reads multi-document YAML and reports the invalid document with its namespace', async () => {
+    const { code, stdout } = await check(['-o', 'json', `${F}/multi-doc.yaml`]);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout);
+    expect(out.summary).toEqual({ objects: 3, policies: 2, denied: 1, warnings: 1, errors: 0 });
+    expect(out.findings[0]).toEqual({
+      source: { file: `${F}/multi-doc.yaml`, line: 31, column: 3 },
+      object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', namespace: 'shop', name: 'both-ca-sources' },
+      rule: 'crd-not-both-ca-certificate-refs-well',
+      field: 'spec.validation',
+      message: 'Invalid value: "object": must not contain both CACertificateRefs and WellKnownCACertificates',
+      severity: 'deny',
+    });
+  });
+
+  it('points into the items of a List', async () => {
+    const { code, stdout } = await check(['--ruleset', 'crd', `${F}/list.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${F}/list.yaml:29:9: deny: spec.validation.subjectAltNames[0].type: Unsupported value: "IP": supported values: "Hostname", "URI" [crd-schema-enum]\n`);
+    expect(stdout).not.toContain('listed-ok');
+  });
+
+  it('reads JSON files', async () => {
+    const { code, stdout } = await check([`${F}/policy.json`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      `${F}/policy.json:9:7: deny: spec.validation.hostname: Invalid value: "": spec.validation.hostname in body should be at least 1 chars long [crd-schema-min-length]\n`,
+    );
+  });
+
+  it('reads stdin with -', async () => {
+    const { code, stdout } = await check(['--ruleset', 'crd', '-'], await readFixture('invalid/too-many-sans.yaml'));
+    expect(code).toBe(1);
+    expect(stdout).toContain(`<stdin>:14:5: deny: ${sans} [crd-schema-max-items]\n`);
+  });
+
+  it('walks folders recursively, reading only *.yaml, *.yml and *.json', async () => {
+    const { code, stdout } = await check(['--ruleset', 'crd', '-o', 'json', `${F}/tree`]);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout);
+    expect(out.summary.policies).toBe(2);
+    expect(out.findings.map((f: { source: { file: string } }) => f.source.file)).toContain(`${F}/tree/team-b/policies.yaml`);
+    expect(stdout).not.toContain('README');
+  });
+
+  it('reports a YAML syntax error as file:line:col and still reports the other files', async () => {
+    const { code, stdout, stderr } = await check(['--ruleset', 'crd', `${F}/errors/syntax-error.yaml`, `${F}/invalid/too-many-sans.yaml`]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(new RegExp(`^${F}/errors/syntax-error\\.yaml:\\d+:\\d+: error: YAML syntax error: `, 'm'));
+    expect(stdout).toContain(sans);
+    expect(stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreadable path and exits 2', async () => {
+    const { code, stdout } = await check([`${F}/does-not-exist.yaml`]);
+    expect(code).toBe(2);
+    expect(stdout).toBe(`${F}/does-not-exist.yaml: error: cannot read: no such file or directory\nSummary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error\n`);
+  });
+
+  it('checks references against the ConfigMaps and Services in the same input, as warnings', async () => {
+    const policy = await readFixture('valid/backend-tls.yaml');
+    const context = await readFixture('valid/context.yaml');
+    const service = context.split('\n---\n')[0];
+    expect((await check(['-'], `${policy}---\n${context}`)).code).toBe(0);
+    const { code, stdout } = await check(['-', '--summary'], `${policy}---\n${service}\n`);
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      '<stdin>:15:7: warn: spec.validation.caCertificateRefs[0].name: Invalid value: "backend-ca": ConfigMap default/backend-ca not found [refs-ca-configmap-found]\n' +
+        'Summary: 2 objects, 1 policy: 0 denied, 1 warning, 0 errors\n',
+    );
+  });
+
+  it('writes junit and sarif', async () => {
+    const junit = await check(['--ruleset', 'crd', '-o', 'junit', `${F}/invalid/too-many-sans.yaml`]);
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toContain(`<testcase classname="${F}/invalid/too-many-sans.yaml" name="BackendTLSPolicy default/too-many-sans">`);
+    expect(junit.stdout).toContain(`<failure message="${sans}" type="crd-schema-max-items">`);
+    const sarif = await check(['--ruleset', 'crd', '-o', 'sarif', `${F}/invalid/too-many-sans.yaml`]);
+    const result = JSON.parse(sarif.stdout).runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'crd-schema-max-items');
+    expect(result.level).toBe('error');
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${F}/invalid/too-many-sans.yaml` }, region: { startLine: 14, startColumn: 5 } });
+  });
+
+  it('is a usage error without paths, with an unknown format or an unknown rule set', async () => {
+    const none = await check([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^btls check: no input/);
+    const format = await check(['-o', 'yaml', `${F}/valid`]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toBe('btls check: unknown output format "yaml": use one of text, json, junit, sarif\n');
+    const ruleset = await check(['--ruleset', 'strict', `${F}/valid`]);
+    expect(ruleset.code).toBe(2);
+    expect(ruleset.stderr).toContain("argument 'strict' is invalid");
+  });
+});
+
+async function readFixture(name: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(`${F}/${name}`, 'utf8');
+}
+
+describe('btls check on broken input', () => {
+  it('reports a JSON syntax error as file:line:col and exits 2', async () => {
+    const { code, stdout } = await check([`${F}/errors/bad.json`]);
+    expect(code).toBe(2);
+    expect(stdout).toBe(`${F}/errors/bad.json:4:24: error: JSON syntax error: Unexpected token '}'\nSummary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error\n`);
+  });
+});
+
+describe('btls check --fix', () => {
+  let dir: string;
+  beforeEach(async () => {
+    const { mkdtemp, copyFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    dir = await mkdtemp(`${tmpdir()}/btls-check-fix-`);
+    await copyFile(`${F}/fix/needs-fix.yaml`, `${dir}/needs-fix.yaml`);
+  });
+  afterEach(async () => {
+    const { rm } = await import('node:fs/promises');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the fixes into the file, then checks it', async () => {
+    const { code, stdout, stderr } = await check(['--fix', '--summary', dir]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`${dir}/needs-fix.yaml: fixed default/needs-fix: replace /spec/validation/hostname "backend.example.com"`);
+    expect(stdout).toBe('Summary: 1 object, 1 policy: 0 denied, 0 warnings, 0 errors\n');
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(`${dir}/needs-fix.yaml`, 'utf8')).toContain('  - {group: "", kind: Service, name: backend}\n  validation: {wellKnownCACertificates: System, hostname: backend.example.com}\n');
+  });
+
+  it('prints a diff and leaves the file alone with --diff', async () => {
+    const { code, stdout } = await check(['--fix', '--diff', `${dir}/needs-fix.yaml`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('+  validation: {wellKnownCACertificates: System, hostname: backend.example.com}\n');
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(`${dir}/needs-fix.yaml`, 'utf8')).toContain('hostname: Backend.Example.com');
+  });
+
+  it('is a usage error to ask for --diff without --fix', async () => {
+    expect(await check(['--diff', dir])).toEqual({ code: 2, stdout: '', stderr: 'btls check: --diff goes with --fix\n' });
+  });
+});

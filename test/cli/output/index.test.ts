@@ -1,0 +1,12 @@
+import { createOutput, outputNames } from '../../../src/cli/output/index.js';
+import { buffer } from './sample.js';
+
+describe('output formats', () => {
+  it('are text, json, junit and sarif', () => {
+    expect(outputNames).toEqual(['text', 'json', 'junit', 'sarif']);
+  });
+
+  it('rejects an unknown name with the list of names', () => {
+    expect(() => createOutput('yaml', buffer())).toThrow('unknown output format "yaml": use one of text, json, junit, sarif');
+  });
+});

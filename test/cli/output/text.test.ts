@@ -1,0 +1,38 @@
+import { create } from '../../../src/cli/output/text.js';
+import { buffer, render, results } from './sample.js';
+
+describe('text output', () => {
+  it('prints one line per finding and error, then a summary line', () => {
+    const out = buffer();
+    render(create(out));
+    expect(out.text).toBe(
+      'deploy/a.yaml:12:5: deny: spec.validation.subjectAltNames: Too many: 6: must have at most 5 items [crd-subject-alt-names-max-items]\n' +
+        'deploy/a.yaml:14:5: warn: spec.validation.wellKnownCACertificates: Unsupported value: "Other": "only System is defined" [well-known-ca-system]\n' +
+        'deploy/b.yaml:3:7: error: YAML syntax error: unexpected end of the stream\n' +
+        'Summary: 3 objects, 2 policies: 1 denied, 1 warning, 1 error\n',
+    );
+  });
+
+  it('colours severities only when asked to', () => {
+    const out = buffer();
+    render(create(out, { color: true }), [results[0]]);
+    expect(out.text.split('\n')[0]).toBe(
+      '\x1b[1mdeploy/a.yaml:12:5:\x1b[0m \x1b[31mdeny:\x1b[0m spec.validation.subjectAltNames: Too many: 6: must have at most 5 items \x1b[2m[crd-subject-alt-names-max-items]\x1b[0m',
+    );
+  });
+
+  it('is silent on a clean run unless --summary is given', () => {
+    const quiet = buffer();
+    render(create(quiet), [results[1]]);
+    expect(quiet.text).toBe('');
+    const loud = buffer();
+    render(create(loud, { summary: true }), [results[1]]);
+    expect(loud.text).toBe('Summary: 1 object, 1 policy: 0 denied, 0 warnings, 0 errors\n');
+  });
+
+  it('prints an unreadable path without a line', () => {
+    const out = buffer();
+    render(create(out), [{ type: 'error', error: { source: { file: 'nope.yaml', line: 0, column: 0 }, message: 'cannot read: no such file or directory' } }]);
+    expect(out.text).toBe('nope.yaml: error: cannot read: no such file or directory\nSummary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error\n');
+  });
+});
