@@ -1,9 +1,6 @@
 import { Option, type Command } from 'commander';
 import { dump } from 'js-yaml';
 import { emptyConfig, readRuleConfig } from '../../rules/config.js';
-import { defaultRulesDir } from '../../rules/engine.js';
-import { loadRuleTable } from '../../rules/table.js';
-import { renderVap } from '../../vap/render.js';
 import { ExitCode, type Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 
@@ -23,7 +20,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
     .option('--config <file>', 'rule configuration: severities, rules switched off, params written into the expressions')
     .option('--name <prefix>', 'prefix of the policy and binding names', 'btls')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action((flags: Flags) => {
+    .action(async (flags: Flags) => {
       let config;
       try {
         config = flags.config ? readRuleConfig(flags.config) : emptyConfig();
@@ -33,6 +30,12 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
         return;
       }
       const ruleset = flags.ruleset ?? config.ruleset ?? 'default';
+      // imported here so that other commands do not load the CEL parser and the rule table
+      const [{ defaultRulesDir }, { loadRuleTable }, { renderVap }] = await Promise.all([
+        import('../../rules/engine.js'),
+        import('../../rules/table.js'),
+        import('../../vap/render.js'),
+      ]);
       const r = renderVap(loadRuleTable(defaultRulesDir), { ruleset, config, name: flags.name });
       if (flags.output === 'json') {
         io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: r.objects, leftOut: r.leftOut }, null, 2) + '\n');
