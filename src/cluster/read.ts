@@ -1,32 +1,43 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Api, errorCode } from '../status/controller/http.js';
+import { POLICY_KIND, watchedKinds, type WatchedKind } from '../status/controller/kinds.js';
 import type { KubeObject } from '../rules/types.js';
 
 export interface ClusterScope {
-  /** one namespace, or every namespace when undefined */
+  /** one namespace, or every namespace when undefined (cluster-scoped kinds are always read whole) */
   namespace?: string;
 }
 
-const group = 'gateway.networking.k8s.io';
+/** What each command reads: an audit needs the policies and what they reference; status needs the whole graph. */
+export function kindsFor(purpose: 'check' | 'status'): WatchedKind[] {
+  const all = watchedKinds(false);
+  return purpose === 'check' ? all.filter((k) => k === POLICY_KIND || k.kind === 'Service' || k.kind === 'ConfigMap') : all;
+}
 
 /**
- * The objects a cluster audit needs: every BackendTLSPolicy in scope and the ConfigMaps and Services they
- * may reference, as plain JSON (the same shape as objects read from files).
+ * Lists the kinds from the cluster as plain JSON objects, the same shape as objects read from files. An
+ * optional kind whose CRD is missing (404 for every version) is read as empty; any other error is thrown.
  */
-export async function readCluster(kc: KubeConfig, scope: ClusterScope): Promise<KubeObject[]> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
-  const ns = scope.namespace;
-  const [policies, configMaps, services] = await Promise.all([
-    ns
-      ? custom.listNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'backendtlspolicies' })
-      : custom.listClusterCustomObject({ group, version: 'v1', plural: 'backendtlspolicies' }),
-    ns ? core.listNamespacedConfigMap({ namespace: ns }) : core.listConfigMapForAllNamespaces(),
-    ns ? core.listNamespacedService({ namespace: ns }) : core.listServiceForAllNamespaces(),
-  ]);
-  const plain = (o: unknown) => JSON.parse(JSON.stringify(o)) as KubeObject;
-  return [
-    ...((policies as { items?: unknown[] }).items ?? []).map(plain).map((o) => ({ apiVersion: `${group}/v1`, kind: 'BackendTLSPolicy', ...o })),
-    ...configMaps.items.map(plain).map((o) => ({ ...o, apiVersion: 'v1', kind: 'ConfigMap' })),
-    ...services.items.map(plain).map((o) => ({ ...o, apiVersion: 'v1', kind: 'Service' })),
-  ];
+export async function readCluster(kc: KubeConfig, scope: ClusterScope, kinds: WatchedKind[]): Promise<KubeObject[]> {
+  const api = new Api(kc);
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      for (const version of k.versions) {
+        try {
+          const list = await api.list(k, version, scope.namespace);
+          const apiVersion = k.group ? `${k.group}/${version}` : version;
+          return (list.items ?? []).map((o) => {
+            const plain = JSON.parse(JSON.stringify(o)) as KubeObject;
+            if (plain.metadata) delete plain.metadata.managedFields;
+            return { ...plain, apiVersion, kind: k.kind };
+          });
+        } catch (err) {
+          if (errorCode(err) !== 404) throw err;
+        }
+      }
+      if (k.optional) return [];
+      throw new Error(`the cluster does not serve ${k.kind} (${k.group || 'core'} ${k.versions.join('/')}): are the Gateway API CRDs installed?`);
+    }),
+  );
+  return lists.flat();
 }

@@ -4,6 +4,7 @@ import { createLocateCache, locateField } from '../../manifests/locate.js';
 import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
 import type { Engine, EvaluationContext, KubeObject } from '../../rules/types.js';
 import { ExitCode, type Io } from '../io.js';
+import type { ClusterOptions } from '../../cluster/flags.js';
 import { createOutput, type Output } from '../output/index.js';
 import { buildReferenceIndex } from './references.js';
 import { Tally } from './summary.js';
@@ -27,6 +28,8 @@ export interface CheckOptions {
   color?: boolean;
   /** evaluation time for certificate validity (tests); defaults to now */
   now?: Date;
+  /** read the objects from a cluster instead of `paths` (`--cluster` and kubectl's flags) */
+  cluster?: ClusterOptions;
 }
 
 /** The seam between the command and the rule engine: tests may inject a small Engine. */
@@ -147,8 +150,8 @@ function fail(io: Io, message: string): number {
 
 /** `btls check`: returns the exit code; never exits the process and never throws for bad input. */
 export async function runCheck(options: CheckOptions, io: Io, loadEngine: EngineFactory): Promise<number> {
-  if (options.paths.length === 0) {
-    return fail(io, 'no input: give files or folders to check, or - to read stdin (see btls check --help)');
+  if (options.paths.length === 0 && !options.cluster?.cluster) {
+    return fail(io, 'no input: give files or folders to check, - to read stdin, or --cluster (see btls check --help)');
   }
   ignoreClosedPipe(io.stdout);
   const format = options.output ?? 'text';
@@ -165,7 +168,17 @@ export async function runCheck(options: CheckOptions, io: Io, loadEngine: Engine
   } catch (err) {
     return fail(io, err instanceof Error ? err.message : String(err));
   }
-  const loaded = await loadInputs(options.paths, io.stdin);
+  let loaded: LoadResult;
+  if (options.cluster?.cluster) {
+    try {
+      const { loadClusterInputs } = await import('../../cluster/inputs.js');
+      loaded = await loadClusterInputs(options.cluster, 'check');
+    } catch (err) {
+      return fail(io, `cannot read the cluster: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  } else {
+    loaded = await loadInputs(options.paths, io.stdin);
+  }
   const summary = checkLoaded(loaded, engine, output, options.now);
   output.flush();
   return exitCode(summary);

@@ -4,8 +4,9 @@ import type { CommandOutcome } from '../program.js';
 import { outputNames } from '../output/index.js';
 import { runCheck, type CheckOptions, type EngineFactory, type Ruleset } from '../check/run.js';
 import { ExitCode } from '../io.js';
+import { addClusterOptions, clusterUsageError, type ClusterOptions } from '../../cluster/flags.js';
 
-interface Flags {
+interface Flags extends ClusterOptions {
   ruleset?: Ruleset;
   config?: string;
   output: string;
@@ -20,7 +21,7 @@ interface Flags {
  * for tests; by default the real rule engine (src/rules/engine.ts) is used.
  */
 export function register(program: Command, io: Io, outcome: CommandOutcome, engine?: EngineFactory): void {
-  program
+  const cmd = program
     .command('check')
     .description('check BackendTLSPolicy manifests offline (CI): exit 0 ok, 1 something denied, 2 usage or input error')
     .argument('[paths...]', 'files, folders (recursive: *.yaml, *.yml, *.json), or - for stdin')
@@ -30,11 +31,18 @@ export function register(program: Command, io: Io, outcome: CommandOutcome, engi
     .option('--summary', 'text: print the summary line even when nothing is reported')
     .option('--no-color', 'never colour the text output (colour is used only on a terminal)')
     .option('--fix', "write the rule table's fixes (defaults, canonical forms) into the files, then check them; with -, print the fixed text")
-    .option('--diff', 'with --fix: print a unified diff of the fixes instead of writing the files')
-    .action(async (paths: string[], flags: Flags) => {
+    .option('--diff', 'with --fix: print a unified diff of the fixes instead of writing the files');
+  addClusterOptions(cmd).action(async (paths: string[], flags: Flags) => {
       // the engine (ajv, node-forge, the compiled rule table) loads only when check runs, not for other commands
       const loadEngine = engine ?? (await import('../../rules/engine.js')).loadEngine;
-      const options = { paths, ruleset: flags.ruleset, config: flags.config, output: flags.output, summary: flags.summary, color: flags.color };
+      const cluster: ClusterOptions = { cluster: flags.cluster, kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, allNamespaces: flags.allNamespaces };
+      const options = { paths, ruleset: flags.ruleset, config: flags.config, output: flags.output, summary: flags.summary, color: flags.color, cluster };
+      const usage = clusterUsageError(cluster, paths) ?? (flags.cluster && flags.fix ? '--fix writes files: it does not go with --cluster' : undefined);
+      if (usage) {
+        io.stderr.write(`btls check: ${usage}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
       if (flags.diff && !flags.fix) {
         io.stderr.write('btls check: --diff goes with --fix\n');
         outcome.code = ExitCode.error;

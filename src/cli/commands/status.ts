@@ -3,8 +3,10 @@ import type { Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 import { runStatus } from '../../status/cli/run.js';
 import { statusOutputNames } from '../../status/cli/format.js';
+import { ExitCode } from '../io.js';
+import { addClusterOptions, clusterUsageError, type ClusterOptions } from '../../cluster/flags.js';
 
-interface Flags {
+interface Flags extends ClusterOptions {
   controllerName: string;
   output: string;
   ancestorKind: 'Gateway' | 'Service';
@@ -14,7 +16,7 @@ interface Flags {
 
 /** `btls status`: the status the controller would write, computed offline. Parsing only; work in src/status/cli/. */
 export function register(program: Command, io: Io, outcome: CommandOutcome): void {
-  program
+  const cmd = program
     .command('status')
     .description('print the BackendTLSPolicy status the status writer would write for these manifests (exit 2 on input errors)')
     .argument('[paths...]', 'files, folders (recursive: *.yaml, *.yml, *.json), or - for stdin (the default)')
@@ -22,8 +24,15 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
     .addOption(new Option('-o, --output <format>', 'output format').choices([...statusOutputNames]).default('json'))
     .addOption(new Option('--ancestor-kind <kind>', 'write reaching Gateways, or the targeted Service, as ancestors').choices(['Gateway', 'Service']).default('Gateway'))
     .option('--well-known <names>', 'comma-separated wellKnownCACertificates values that are supported', 'System')
-    .option('--secret-ca', 'also accept core Secrets (key ca.crt) as caCertificateRefs')
-    .action(async (paths: string[], flags: Flags) => {
+    .option('--secret-ca', 'also accept core Secrets (key ca.crt) as caCertificateRefs');
+  addClusterOptions(cmd).action(async (paths: string[], flags: Flags) => {
+      const cluster: ClusterOptions = { cluster: flags.cluster, kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, allNamespaces: flags.allNamespaces };
+      const usage = clusterUsageError(cluster, paths);
+      if (usage) {
+        io.stderr.write(`btls status: ${usage}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
       outcome.code = await runStatus(
         {
           paths,
@@ -32,6 +41,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
           ancestorKind: flags.ancestorKind,
           supportedWellKnown: flags.wellKnown.split(',').map((s) => s.trim()).filter(Boolean),
           caKinds: [{ group: '', kind: 'ConfigMap' }, ...(flags.secretCa ? [{ group: '', kind: 'Secret' }] : [])],
+          cluster,
         },
         io,
       );

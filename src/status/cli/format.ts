@@ -28,3 +28,38 @@ export function formatResults(results: readonly PolicyResult[], output: StatusOu
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }
+
+/**
+ * `btls status --cluster`: per policy, the status the writer would write beside the one stored, and whether
+ * they agree (what the writer's next reconcile would change).
+ */
+export function formatComparison(
+  results: readonly PolicyResult[],
+  stored: ReadonlyMap<string, unknown>,
+  inSync: (computed: PolicyResult['status'], stored: unknown) => boolean,
+  output: StatusOutput,
+  controllerName: string,
+): string {
+  const rows = results.map((r) => {
+    const s = stored.get(`${r.namespace}/${r.name}`);
+    return { namespace: r.namespace, name: r.name, inSync: inSync(r.status, s), computed: r.status, stored: s ?? null };
+  });
+  if (output === 'json') return JSON.stringify({ policies: rows }, null, 2) + '\n';
+  if (output === 'yaml') return dump({ policies: rows }, { noRefs: true, lineWidth: -1 });
+  const lines: string[] = [];
+  for (const row of rows) {
+    lines.push(`${row.namespace}/${row.name}\t${row.inSync ? 'in sync' : 'differs: the writer would change the stored status'}`);
+    if (!row.inSync) {
+      const r = results.find((x) => x.namespace === row.namespace && x.name === row.name)!;
+      for (const line of formatResults([r], 'text', controllerName).trimEnd().split('\n')) lines.push(`  computed\t${line}`);
+      const ancestors = ((row.stored as { ancestors?: Array<{ controllerName?: string; ancestorRef: { name: string; namespace?: string }; conditions?: Array<{ type: string; status: string; reason: string }> }> } | null)?.ancestors ?? []).filter(
+        (a) => a.controllerName === controllerName,
+      );
+      if (ancestors.length === 0) lines.push('  stored\t(no entries of this controller)');
+      for (const a of ancestors) {
+        lines.push(`  stored\t${a.ancestorRef.namespace ?? row.namespace}/${a.ancestorRef.name}\t${(a.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason}`).join(' ')}`);
+      }
+    }
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}

@@ -3,7 +3,10 @@ import { ExitCode, type Io } from '../../cli/io.js';
 import type { CaKind } from '../ca-bundle.js';
 import { resolveStatus, type AncestorKind } from '../resolve.js';
 import { snapshotFromObjects } from '../snapshot.js';
-import { formatResults, statusOutputNames, type StatusOutput } from './format.js';
+import { formatComparison, formatResults, statusOutputNames, type StatusOutput } from './format.js';
+import { statusEqual } from '../equal.js';
+import type { ClusterOptions } from '../../cluster/flags.js';
+import type { LoadResult } from '../../manifests/types.js';
 
 export interface StatusConfig {
   paths: string[];
@@ -13,6 +16,8 @@ export interface StatusConfig {
   supportedWellKnown: string[];
   caKinds: CaKind[];
   now?: Date;
+  /** read the objects from a cluster and show the stored status beside the computed one */
+  cluster?: ClusterOptions;
 }
 
 /**
@@ -24,7 +29,19 @@ export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
     io.stderr.write(`btls status: unknown output ${JSON.stringify(config.output)} (use one of: ${statusOutputNames.join(', ')})\n`);
     return ExitCode.error;
   }
-  const { objects, errors } = await loadInputs(config.paths.length ? config.paths : ['-'], io.stdin);
+  let loaded: LoadResult;
+  if (config.cluster?.cluster) {
+    try {
+      const { loadClusterInputs } = await import('../../cluster/inputs.js');
+      loaded = await loadClusterInputs(config.cluster, 'status');
+    } catch (err) {
+      io.stderr.write(`btls status: cannot read the cluster: ${err instanceof Error ? err.message : String(err)}\n`);
+      return ExitCode.error;
+    }
+  } else {
+    loaded = await loadInputs(config.paths.length ? config.paths : ['-'], io.stdin);
+  }
+  const { objects, errors } = loaded;
   if (errors.length) {
     for (const e of errors) io.stderr.write(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}\n`);
     return ExitCode.error;
@@ -37,6 +54,15 @@ export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
     caKinds: config.caKinds,
     now: config.now ?? new Date(),
   });
+  if (config.cluster?.cluster) {
+    const stored = new Map(
+      objects
+        .filter((o) => o.object.kind === 'BackendTLSPolicy')
+        .map((o) => [`${o.object.metadata?.namespace ?? 'default'}/${o.object.metadata?.name}`, o.object.status] as const),
+    );
+    io.stdout.write(formatComparison(results, stored, (c, s) => statusEqual(c, s as never), config.output as StatusOutput, config.controllerName));
+    return ExitCode.ok;
+  }
   io.stdout.write(formatResults(results, config.output as StatusOutput, config.controllerName));
   return ExitCode.ok;
 }
