@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Webhook benchmark: autocannon against btls's POST /validate with a realistic review, side by side in one run
+// with a bare node:https server that only parses the body and answers allowed: true with the same certificate.
+// Each server runs in its own child process (so RSS is the server's own, and autocannon does not share its
+// event loop); each gets a short warm-up, then a measured run. Prints; asserts nothing.
+//
+//   npm run build && node bench/webhook/run.js
+//   BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_REVIEW=examples/review-denied.json node bench/webhook/run.js
+// Diagnostics, to see what each layer costs: BENCH_BTLS_LOG=off (no review logs), BENCH_BTLS_ENGINE=noop (an
+// engine that finds nothing: Fastify, parsing, limits and metrics only).
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+// the servers take turns (bare, btls, bare, btls, ...) so that a busy machine hurts both alike
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const REVIEW = resolve(root, process.env.BENCH_REVIEW ?? 'examples/review-admitted.json');
+
+if (process.argv[2] === '--serve') await serve(process.argv[3], process.argv[4]);
+else await main();
+
+/** Child: one server on an ephemeral port; reports the port, then answers RSS queries. */
+async function serve(kind, dir) {
+  const tls = { certFile: join(dir, 'tls-cert.pem'), keyFile: join(dir, 'tls-key.pem') };
+  let port;
+  if (kind === 'bare') {
+    const server = createServer(
+      { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' },
+      (req, res) => {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => {
+          const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
+      },
+    );
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    port = server.address().port;
+  } else {
+    const { loadEngine } = await import(join(root, 'dist/rules/engine.js'));
+    const { startServer } = await import(join(root, 'dist/server/main.js'));
+    const { createLogger } = await import(join(root, 'dist/server/logger.js'));
+    // the logging `btls serve` does (one JSON line per review at info), written to /dev/null
+    const logger = process.env.BENCH_BTLS_LOG === 'off' ? false : createLogger({ level: 'info', dest: '/dev/null' });
+    const engine = process.env.BENCH_BTLS_ENGINE === 'noop' ? { ruleset: 'noop', evaluate: () => [], mutate: () => [] } : loadEngine();
+    const running = await startServer({ engine, tls, logger, host: '127.0.0.1', port: 0 });
+    port = running.port;
+  }
+  let peak = process.memoryUsage().rss;
+  setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100).unref();
+  process.on('message', (m) => {
+    if (m === 'reset-rss') peak = process.memoryUsage().rss;
+    if (m === 'rss') process.send({ rss: process.memoryUsage().rss, peak });
+  });
+  process.send({ port });
+}
+
+async function main() {
+  const { default: autocannon } = await import('autocannon');
+  const { createCA, createServingCert } = await import(join(root, 'dist/certs/pki.js'));
+  const dir = mkdtempSync(join(tmpdir(), 'btls-bench-'));
+  const ca = createCA({ commonName: 'btls bench CA', days: 1 });
+  const serving = createServingCert(ca, { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], days: 1 });
+  writeFileSync(join(dir, 'tls-cert.pem'), serving.certPem);
+  writeFileSync(join(dir, 'tls-key.pem'), serving.keyPem, { mode: 0o600 });
+  const body = readFileSync(REVIEW, 'utf8');
+
+  const knobs = ['BENCH_BTLS_LOG', 'BENCH_BTLS_ENGINE'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
+  if (knobs.length > 0) console.log(`diagnostic run: ${knobs.join(' ')}`);
+  console.log(`webhook bench: ${CONNECTIONS} connections, ${SECONDS} s per server in ${ROUNDS} alternating rounds (after ${WARMUP_SECONDS} s warm-up), review ${REVIEW.slice(root.length + 1)} (${body.length} bytes), node ${process.version}`);
+  const servers = {};
+  for (const kind of ['bare', 'btls']) {
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', kind, dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const { port } = await nextMessage(child);
+    const opts = { url: `https://127.0.0.1:${port}/validate?timeout=5s`, method: 'POST', headers: { 'content-type': 'application/json' }, body };
+    const sample = await once(autocannon, { ...opts, connections: 1, amount: 1 });
+    if (sample.non2xx > 0 || sample.errors > 0) console.log(`  ${kind}: warning: the sample request failed`);
+    await once(autocannon, { ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+    servers[kind] = { child, opts, runs: [], peak: 0 };
+  }
+  const perRound = SECONDS / ROUNDS;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ['bare', 'btls']) {
+      const s = servers[kind];
+      s.child.send('reset-rss');
+      s.runs.push(await once(autocannon, { ...s.opts, connections: CONNECTIONS, duration: perRound }));
+      s.child.send('rss');
+      s.peak = Math.max(s.peak, (await nextMessage(s.child)).peak);
+    }
+  }
+  const results = {};
+  for (const kind of ['bare', 'btls']) {
+    const { runs, peak, child } = servers[kind];
+    child.kill('SIGTERM');
+    const sum = (f) => runs.reduce((n, r) => n + f(r), 0);
+    const r = {
+      rps: sum((r) => r.requests.total) / sum((r) => r.duration),
+      p50: Math.max(...runs.map((r) => r.latency.p50)),
+      p99: Math.max(...runs.map((r) => r.latency.p99)),
+      max: Math.max(...runs.map((r) => r.latency.max)),
+      errors: sum((r) => r.errors),
+      timeouts: sum((r) => r.timeouts),
+      non2xx: sum((r) => r.non2xx),
+      peak,
+    };
+    results[kind] = r;
+    console.log(
+      `  ${kind.padEnd(4)}  ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   max ${r.max} ms   ` +
+        `errors ${r.errors} timeouts ${r.timeouts} non2xx ${r.non2xx}   RSS under load (peak) ${(r.peak / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
+  const ratio = results.btls.rps / results.bare.rps;
+  const verdict = ratio >= 0.85 ? 'meets the 0.85 target' : ratio >= 0.7 ? 'below the 0.85 target, above the 0.70 floor' : 'BELOW the 0.70 floor';
+  console.log(`  throughput ratio btls/bare: ${ratio.toFixed(3)} (${verdict}); btls p99 ${results.btls.p99} ms (target < 10 ms)`);
+  console.log(`  (${ROUNDS} alternating rounds of ${perRound} s each; p50/p99/max are the worst round's)`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function once(autocannon, opts) {
+  return new Promise((resolvePromise, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolvePromise(result)));
+  });
+}
+
+function nextMessage(child) {
+  return new Promise((resolvePromise, reject) => {
+    child.once('message', resolvePromise);
+    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
+  });
+}

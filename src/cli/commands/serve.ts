@@ -1,0 +1,153 @@
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, type Io } from '../io.js';
+import type { CommandOutcome } from '../program.js';
+import { ensureDevCerts } from '../../certs/files.js';
+import { loadEngine } from '../../rules/engine.js';
+import type { Engine } from '../../rules/types.js';
+import { createLogger } from '../../server/logger.js';
+import { startServer } from '../../server/main.js';
+
+interface RawOptions {
+  port: string;
+  host: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  config?: string;
+  ruleset?: string;
+  shutdownDelay: string;
+  logLevel: string;
+}
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /** both set, or neither (then the dev certificates under `devCertsDir` are used, made on first start) */
+  tls?: { certFile: string; keyFile: string };
+  devCertsDir: string;
+  configFile?: string;
+  ruleset?: 'crd' | 'default';
+  shutdownDelayMs: number;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Pure: flags to config, or the message of a usage error. Paths are resolved against `cwd`. */
+export function parseServeOptions(raw: RawOptions, cwd: string): { config: ServeConfig } | { error: string } {
+  if (!/^\d+$/.test(raw.port) || Number(raw.port) > 65535) return { error: `--port must be a number from 0 to 65535, got "${raw.port}"` };
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
+    return { error: '--tls-cert and --tls-key go together (or leave both out to use the dev certificates under certs/)' };
+  }
+  if (raw.ruleset !== undefined && raw.ruleset !== 'crd' && raw.ruleset !== 'default') {
+    return { error: `--ruleset must be "crd" or "default", got "${raw.ruleset}"` };
+  }
+  if (!/^\d+(\.\d+)?$/.test(raw.shutdownDelay)) return { error: `--shutdown-delay must be a number of seconds, got "${raw.shutdownDelay}"` };
+  if (!LOG_LEVELS.includes(raw.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${raw.logLevel}"` };
+  return {
+    config: {
+      host: raw.host,
+      port: Number(raw.port),
+      ...(raw.tlsCert !== undefined && raw.tlsKey !== undefined
+        ? { tls: { certFile: resolve(cwd, raw.tlsCert), keyFile: resolve(cwd, raw.tlsKey) } }
+        : {}),
+      devCertsDir: join(cwd, 'certs'),
+      ...(raw.config !== undefined ? { configFile: resolve(cwd, raw.config) } : {}),
+      ...(raw.ruleset !== undefined ? { ruleset: raw.ruleset } : {}),
+      shutdownDelayMs: Math.round(Number(raw.shutdownDelay) * 1000),
+      logLevel: raw.logLevel,
+    },
+  };
+}
+
+export function register(program: Command, io: Io, outcome: CommandOutcome): void {
+  program
+    .command('serve')
+    .description('run the admission webhook (POST /validate, POST /mutate) over HTTPS')
+    .option('--port <port>', 'port to listen on', '8443')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--tls-cert <file>', 'serving certificate (PEM); reloaded when it changes')
+    .option('--tls-key <file>', 'private key of the serving certificate (PEM)')
+    .option('--config <file>', 'rule configuration (the one `btls check` reads)')
+    .option('--ruleset <name>', 'rule set: crd (what the API server checks) or default (crd plus the spec rules)')
+    .option('--shutdown-delay <seconds>', 'on SIGTERM, fail /readyz this long before closing (endpoint propagation)', '0')
+    .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
+    .action(async (raw: RawOptions) => {
+      outcome.code = await serve(raw, io);
+    });
+}
+
+async function serve(raw: RawOptions, io: Io): Promise<number> {
+  const parsed = parseServeOptions(raw, io.cwd);
+  if ('error' in parsed) {
+    io.stderr.write(`btls serve: ${parsed.error}\n`);
+    return ExitCode.error;
+  }
+  const config = parsed.config;
+
+  let engine: Engine;
+  try {
+    engine = loadEngine({
+      ...(config.ruleset !== undefined ? { ruleset: config.ruleset } : {}),
+      ...(config.configFile !== undefined ? { configFile: config.configFile } : {}),
+    });
+  } catch (err) {
+    io.stderr.write(`btls serve: cannot load the rules: ${(err as Error).message}\n`);
+    return ExitCode.error;
+  }
+
+  let tls = config.tls;
+  let caFile: string | undefined;
+  if (!tls) {
+    try {
+      const dev = ensureDevCerts(config.devCertsDir);
+      tls = { certFile: dev.certFile, keyFile: dev.keyFile };
+      caFile = dev.caFile;
+      io.stderr.write(
+        dev.created
+          ? `created a dev CA and a serving certificate for localhost, 127.0.0.1 and ::1 in ${shown(io, config.devCertsDir)}/ (${dev.reason ?? 'first start'})\n`
+          : `using the dev certificates in ${shown(io, config.devCertsDir)}/ (valid until ${dev.notAfter.toISOString()})\n`,
+      );
+    } catch (err) {
+      io.stderr.write(`btls serve: cannot create the dev certificates in ${config.devCertsDir}: ${(err as Error).message}\n`);
+      return ExitCode.error;
+    }
+  }
+
+  const logger = createLogger({ level: config.logLevel, ...(io.stdout === process.stdout ? {} : { stream: io.stdout }) });
+  let server;
+  try {
+    server = await startServer({
+      engine,
+      tls,
+      logger,
+      host: config.host,
+      port: config.port,
+      shutdownDelayMs: config.shutdownDelayMs,
+      handleSignals: true,
+    });
+  } catch (err) {
+    io.stderr.write(`btls serve: ${(err as Error).message}\n`);
+    return ExitCode.error;
+  }
+
+  const curlHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : server.url.replace(/^https:\/\/|:\d+$/g, '');
+  const base = `https://${curlHost}:${server.port}`;
+  const cacert = caFile !== undefined ? shown(io, caFile) : '<the CA that signed your certificate>';
+  io.stderr.write(
+    [
+      `btls webhook serving ${server.url} (rule set ${engine.ruleset}): POST /validate, POST /mutate, GET /healthz, /readyz, /metrics`,
+      ...(caFile !== undefined ? [`CA bundle: ${cacert} (for a webhook's caBundle: ${shown(io, join(config.devCertsDir, 'ca-bundle.b64'))})`] : []),
+      `try: curl --cacert ${cacert} -H 'Content-Type: application/json' --data @examples/review-denied.json ${base}/validate`,
+      '',
+    ].join('\n'),
+  );
+  await server.closed;
+  logger.flush();
+  return ExitCode.ok;
+}
+
+function shown(io: Io, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel !== '' && !rel.startsWith('..') ? rel : path;
+}

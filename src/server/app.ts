@@ -1,0 +1,337 @@
+/**
+ * The admission webhook as a Fastify app over HTTPS. `buildServer` only builds: `main.ts` listens.
+ *
+ * Limits on hostile input, each answered with a clear 4xx and counted in btls_http_rejected_requests_total:
+ * body size (bodyLimit, 413), JSON nesting depth (400, checked on the raw text before parsing), content type
+ * (415), AdmissionReview shape (400, see src/admission/parse.ts), time to receive a request (requestTimeout,
+ * 408) and to finish a TLS handshake (handshakeTimeout), plain HTTP on the TLS port (400, then close).
+ * The rules themselves are bounded by the engine; evaluation is synchronous and cannot be interrupted here.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { DEFAULT_MAX_LIST_ITEMS, findOversizedList } from '../admission/limits.js';
+import { parseAdmissionReview } from '../admission/parse.js';
+import { errored } from '../admission/response.js';
+import { mutateRequest, objectName, validateRequest, type ReviewResult } from '../admission/review.js';
+import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
+import type { Engine } from '../rules/types.js';
+import { ERRORS, WebhookError, type ErrorBody, type ErrorCode } from './errors.js';
+import { jsonDepthExceeds, valueDepthExceeds } from './json.js';
+import { createMetrics, type WebhookMetrics } from './metrics.js';
+import { CertificateWatcher, TLS_DEFAULTS, type TlsFiles, type WatcherOptions } from './tls.js';
+
+export const SERVER_DEFAULTS = {
+  /** the apiserver caps requests at 3 MiB and an UPDATE review carries object and oldObject: room for both */
+  bodyLimit: 6 * 1024 * 1024,
+  /** a BackendTLSPolicy review nests about 12 levels (managedFields included) */
+  maxJsonDepth: 64,
+  /** longest list in an object the rules are asked to evaluate (the CRD allows 16) */
+  maxListItems: DEFAULT_MAX_LIST_ITEMS,
+  /** the whole request must arrive within this time (slow-body clients get a 408) */
+  requestTimeoutMs: 10_000,
+  /** TLS handshake must finish within this time (Node's default is 120 s) */
+  handshakeTimeoutMs: 5_000,
+  /**
+   * longer than the idle timeout of the apiserver's webhook client (client-go transports: 90 s), so that the
+   * client, not the server, closes an idle connection: no request races a server-side close
+   */
+  keepAliveTimeoutMs: 100_000,
+} as const;
+
+export interface ServerOptions {
+  /** the compiled rule set; the server is ready only once it is given */
+  engine: Engine;
+  /** serving certificate and key files, reloaded when they change */
+  tls: TlsFiles & WatcherOptions;
+  /** a pino logger; false or absent: no logs */
+  logger?: Logger | false;
+  bodyLimit?: number;
+  maxJsonDepth?: number;
+  maxListItems?: number;
+  requestTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  /** defaults to a fresh registry with process metrics */
+  metrics?: WebhookMetrics;
+}
+
+export interface Readiness {
+  ready: boolean;
+  reasons: string[];
+}
+
+/** What the server exposes beyond Fastify's API (for main.ts and tests). */
+export interface WebhookState {
+  engine: Engine;
+  certs: CertificateWatcher;
+  metrics: WebhookMetrics;
+  /** the logger given in the options (a silent one if none) */
+  log: Logger;
+  /** readyz answers 503 from now on (SIGTERM: let endpoints drop this pod before closing) */
+  drain(): void;
+  readiness(): Readiness;
+}
+
+export type WebhookServer = FastifyInstance<HttpsServer> & { btls: WebhookState };
+
+type Webhook = 'validate' | 'mutate';
+
+const SCAN_BEFORE_PARSE_CHARS = 64 * 1024;
+
+const PLAIN_HTTP_ANSWER =
+  'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n' +
+  `${ERRORS.BTLS_ERR_PLAIN_HTTP.message}\n`;
+
+export function buildServer(opts: ServerOptions): WebhookServer {
+  const limits = {
+    bodyLimit: opts.bodyLimit ?? SERVER_DEFAULTS.bodyLimit,
+    maxJsonDepth: opts.maxJsonDepth ?? SERVER_DEFAULTS.maxJsonDepth,
+    maxListItems: opts.maxListItems ?? SERVER_DEFAULTS.maxListItems,
+  };
+  const requestTimeout = opts.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
+  const metrics = opts.metrics ?? createMetrics();
+  // throws with the file names when the pair does not load: the server cannot start without it
+  const certs = new CertificateWatcher(opts.tls, opts.tls);
+  const engine = opts.engine;
+  const log: Logger = opts.logger || pino({ level: 'silent' });
+  let draining = false;
+
+  const app = Fastify({
+    https: {
+      ...TLS_DEFAULTS,
+      cert: certs.current.cert,
+      key: certs.current.key,
+      handshakeTimeout: opts.handshakeTimeoutMs ?? SERVER_DEFAULTS.handshakeTimeoutMs,
+      // Node enforces requestTimeout only when given at construction (Fastify sets it afterwards), and checks
+      // it every connectionsCheckingInterval (default 30 s: a slow body could last 40 s)
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    } as object,
+    // Fastify gets no logger: it would make a child logger per request (measured: about a sixth of the
+    // throughput); the webhook logs one line per review itself, through `log`
+    logger: false,
+    bodyLimit: limits.bodyLimit,
+    requestTimeout,
+    keepAliveTimeout: opts.keepAliveTimeoutMs ?? SERVER_DEFAULTS.keepAliveTimeoutMs,
+    // requests that arrive on open connections while closing are still answered (the apiserver reuses
+    // connections; a 503 there would fail the user's request under failurePolicy Fail)
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  }) as unknown as WebhookServer;
+
+  const state: WebhookState = {
+    engine,
+    certs,
+    metrics,
+    log,
+    drain: () => {
+      draining = true;
+    },
+    readiness: () => {
+      const reasons: string[] = [];
+      if (!engine) reasons.push('rules not compiled');
+      if (!certs.current) reasons.push('no serving certificate');
+      if (draining) reasons.push('shutting down');
+      return { ready: reasons.length === 0, reasons };
+    },
+  };
+  app.decorate('btls', state);
+
+  // label children, looked up once (the label values come from closed sets: webhook, operation, verdict)
+  const reviewCounters = new Map<string, { inc(): void }>();
+  const latency = { validate: metrics.latency.labels('validate'), mutate: metrics.latency.labels('mutate') };
+
+  metrics.certNotAfter.set(certs.current.notAfter.getTime() / 1000);
+  certs.on('reload', (pair) => {
+    app.server.setSecureContext({ ...TLS_DEFAULTS, cert: pair.cert, key: pair.key });
+    metrics.tlsReloads.inc({ result: 'success' });
+    metrics.certNotAfter.set(pair.notAfter.getTime() / 1000);
+    log.info({ certFile: opts.tls.certFile, keyFile: opts.tls.keyFile, notAfter: pair.notAfter.toISOString() }, 'reloaded the serving certificate');
+  });
+  certs.on('reloadFailed', (err) => {
+    metrics.tlsReloads.inc({ result: 'failure' });
+    log.warn({ reason: err.message }, 'serving certificate not reloaded; keeping the one in use');
+  });
+  certs.start();
+  app.addHook('onClose', (_instance, done) => {
+    certs.stop();
+    done();
+  });
+
+  // Node closes the connection on a non-TLS first record; answer in plain HTTP first, as Go's servers do,
+  // so that `curl http://...` says what is wrong instead of "empty reply". `_parent` is the raw TCP socket
+  // under the TLSSocket (not public API: without it the connection is only closed, which is Node's default).
+  app.server.on('tlsClientError', (err: NodeJS.ErrnoException, tlsSocket) => {
+    if (err.code === 'ERR_SSL_HTTP_REQUEST') {
+      const raw = (tlsSocket as unknown as { _parent?: Socket })._parent;
+      if (raw && raw.writable) raw.end(PLAIN_HTTP_ANSWER);
+      metrics.rejected.inc({ code: 'BTLS_ERR_PLAIN_HTTP' });
+    }
+    log.debug({ code: err.code, remoteAddress: tlsSocket.remoteAddress }, 'TLS handshake failed');
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const e = toWebhookError(err, req, limits.bodyLimit);
+    metrics.rejected.inc({ code: e.code });
+    if (e.statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req) }, 'request failed');
+    else log.warn({ code: e.code, reason: e.message, method: req.method, path: pathOf(req) }, 'request rejected');
+    return reply.code(e.statusCode).send(errorBody(e));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new WebhookError('BTLS_ERR_NOT_FOUND', req.method, clip(pathOf(req), 100));
+    metrics.rejected.inc({ code: e.code });
+    return reply.code(404).send(errorBody(e));
+  });
+
+  // outside the admission routes bodies are never read: an unknown path is a 404 whatever its body
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = state.readiness();
+    if (r.ready) return { status: 'ready' };
+    return reply.code(503).send(errorBody(new WebhookError('BTLS_ERR_NOT_READY', r.reasons.join(', '))));
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  // the admission routes, with their own body parser (encapsulated: only JSON, depth-checked)
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    const parseJson = scope.getDefaultJsonParser('error', 'error');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.bodyLimit }, (req, body, done) => {
+      const text = body as string;
+      const tooDeep = (): void => done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
+      // large bodies are scanned before parsing (JSON.parse spends ~1 s on a million levels); small ones cost
+      // at most a few ms to parse whatever their shape, and walking the parsed value is cheaper than a scan
+      if (text.length > SCAN_BEFORE_PARSE_CHARS) {
+        if (jsonDepthExceeds(text, limits.maxJsonDepth)) return tooDeep();
+        return parseJson(req, text, done);
+      }
+      parseJson(req, text, (err, value) => {
+        if (err) return done(err, undefined);
+        if (valueDepthExceeds(value, limits.maxJsonDepth)) return tooDeep();
+        done(null, value);
+      });
+    });
+    scope.addHook('onResponse', (req, reply, done) => {
+      (req.routeOptions.url === '/mutate' ? latency.mutate : latency.validate).observe(reply.elapsedTime / 1000);
+      done();
+    });
+    scope.post('/validate', (req, reply) => answer('validate', req, reply));
+    scope.post('/mutate', (req, reply) => answer('mutate', req, reply));
+  });
+
+  function answer(webhook: Webhook, req: FastifyRequest, reply: FastifyReply): void {
+    const parsed = parseAdmissionReview(req.body);
+    if (parsed.kind === 'bad-request') throw new WebhookError('BTLS_ERR_BAD_REVIEW', parsed.message);
+    let result: ReviewResult;
+    let request: AdmissionRequest | undefined;
+    if (parsed.kind === 'errored') {
+      result = { response: { uid: parsed.uid, ...errored(400, parsed.message) }, verdict: 'errored', findings: [], ops: [] };
+    } else {
+      request = parsed.request;
+      const tooLong = findOversizedList(request.object, limits.maxListItems) ?? findOversizedList(request.oldObject, limits.maxListItems);
+      if (tooLong) {
+        const message = `${tooLong.path}: Too many: ${tooLong.length}: this webhook does not evaluate lists of more than ${limits.maxListItems} items`;
+        result = { response: { uid: request.uid, ...errored(400, message) }, verdict: 'errored', findings: [], ops: [] };
+      } else {
+        result = webhook === 'validate' ? validateRequest(request, engine) : mutateRequest(request, engine);
+      }
+    }
+    record(webhook, request, result);
+    const review: AdmissionReview = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response: result.response };
+    reply.send(review);
+  }
+
+  function record(webhook: Webhook, request: AdmissionRequest | undefined, result: ReviewResult): void {
+    const operation = request?.operation ?? 'unknown';
+    const key = `${webhook} ${operation} ${result.verdict}`;
+    let counter = reviewCounters.get(key);
+    if (!counter) reviewCounters.set(key, (counter = metrics.reviews.labels(webhook, operation, result.verdict)));
+    counter.inc();
+    const denied = new Set<string>();
+    const warned = new Set<string>();
+    for (const f of result.findings) {
+      if (f.severity === 'deny') {
+        if (result.verdict === 'denied') metrics.denials.inc({ rule: f.rule });
+        denied.add(f.rule);
+      } else {
+        metrics.warnings.inc({ rule: f.rule });
+        warned.add(f.rule);
+      }
+    }
+    const entry: Record<string, unknown> = {
+      webhook,
+      uid: result.response.uid,
+      operation,
+      decision: result.verdict,
+    };
+    if (request) {
+      entry.kind = clip(`${request.kind.group}/${request.kind.version}/${request.kind.kind}`, 200);
+      entry.namespace = clip(request.namespace ?? '', 100);
+      entry.name = clip(objectName(request), 253);
+      if (request.dryRun) entry.dryRun = true;
+    }
+    if (denied.size > 0) entry.denied = [...denied];
+    if (warned.size > 0) entry.warned = [...warned];
+    if (result.ops.length > 0) entry.patchOps = result.ops.length;
+    if (result.skipped) entry.skipped = result.skipped;
+    if (result.verdict === 'errored') entry.reason = clip(result.response.status?.message ?? '', 500);
+    const level = result.verdict === 'errored' ? 'warn' : 'info';
+    log[level](entry, result.skipped === 'kind' ? 'admitted a kind this webhook does not check' : 'admission review');
+  }
+
+  return app;
+}
+
+/** Fastify's own errors, mapped onto the catalogue in errors.ts. */
+function toWebhookError(err: FastifyError, req: FastifyRequest, bodyLimit: number): WebhookError {
+  if (err instanceof WebhookError) return err;
+  const code: ErrorCode | undefined = (
+    {
+      FST_ERR_CTP_BODY_TOO_LARGE: 'BTLS_ERR_BODY_TOO_LARGE',
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BTLS_ERR_UNSUPPORTED_MEDIA_TYPE',
+      FST_ERR_CTP_EMPTY_JSON_BODY: 'BTLS_ERR_INVALID_JSON',
+      FST_ERR_CTP_INVALID_JSON_BODY: 'BTLS_ERR_INVALID_JSON',
+    } as Record<string, ErrorCode>
+  )[err.code];
+  switch (code) {
+    case 'BTLS_ERR_BODY_TOO_LARGE':
+      return new WebhookError(code, bodyLimit);
+    case 'BTLS_ERR_UNSUPPORTED_MEDIA_TYPE':
+      return new WebhookError(code, clip(JSON.stringify(req.headers['content-type'] ?? 'nothing'), 100));
+    case 'BTLS_ERR_INVALID_JSON':
+      return new WebhookError(code, clip(err.message, 200));
+  }
+  if (err instanceof SyntaxError || err.message.includes('prototype property')) {
+    return new WebhookError('BTLS_ERR_INVALID_JSON', clip(err.message, 200));
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 408) return new WebhookError('BTLS_ERR_TIMEOUT');
+  if (status >= 400 && status < 500) {
+    const e = new WebhookError('BTLS_ERR_BAD_REQUEST', clip(err.message, 200));
+    (e as { statusCode: number }).statusCode = status;
+    return e;
+  }
+  return new WebhookError('BTLS_ERR_INTERNAL');
+}
+
+function errorBody(e: WebhookError): ErrorBody {
+  return { statusCode: e.statusCode, code: e.code, error: STATUS_CODES[e.statusCode] ?? 'Error', message: e.message };
+}
+
+function pathOf(req: FastifyRequest): string {
+  const q = req.url.indexOf('?');
+  return q < 0 ? req.url : req.url.slice(0, q);
+}
+
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}...`;
+}
