@@ -11,7 +11,7 @@ import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/st
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
-import { parseRulePath, walkPath } from './walk.js';
+import { fieldOf, parseRulePath, pointerOf, walkPath } from './walk.js';
 import { ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -97,6 +97,7 @@ class RuleEngine implements Engine {
   private readonly mutations: CompiledRule[];
   private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
   private readonly match: { group: string; kind: string; version: string; served: string[] };
+  private readonly groupPrefix: string;
 
   constructor(
     readonly ruleset: string,
@@ -106,6 +107,7 @@ class RuleEngine implements Engine {
     config: RuleConfig,
   ) {
     this.match = meta;
+    this.groupPrefix = `${meta.group}/`;
     this.structural = new StructuralValidator(schema);
     const known = new Set(rules.map((r) => r.id));
     for (const id of Object.keys(config.rules)) {
@@ -123,7 +125,7 @@ class RuleEngine implements Engine {
   private applies(object: unknown): object is Record<string, unknown> {
     if (!object || typeof object !== 'object' || Array.isArray(object)) return false;
     const o = object as Record<string, unknown>;
-    return o.kind === this.match.kind && typeof o.apiVersion === 'string' && o.apiVersion.split('/')[0] === this.match.group;
+    return o.kind === this.match.kind && typeof o.apiVersion === 'string' && o.apiVersion.startsWith(this.groupPrefix);
   }
 
   /** Schema-level findings keep the apiserver's wording; the rule table decides their severity or drops them. */
@@ -163,15 +165,18 @@ class RuleEngine implements Engine {
       findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
       return cap(findings);
     }
-    const now = (context.now ?? new Date()).toISOString();
+    // only the certificate-validity rules read `now`, and only where references are given
+    const now = context.references ? (context.now ?? new Date()).toISOString() : undefined;
+    const references = context.references;
     for (const rule of this.validations) {
-      if (rule.spec.phase === 'references' && !context.references) continue;
+      if (rule.spec.phase === 'references' && !references) continue;
+      const check = rule.check!.positional;
       walkPath(rule.steps, object, oldObject, (r) => {
         if (rule.transition && r.old === undefined) return;
-        const vars = { self: r.node, oldSelf: r.old, object, oldObject, params: rule.params, references: context.references, now };
-        const result = rule.check!(vars);
+        const result = check(r.node, r.old, object, oldObject, rule.params, references, now);
         if (result === true) return;
-        findings.push(this.finding(rule, r.node, r.field, vars, result));
+        const vars = { self: r.node, oldSelf: r.old, object, oldObject, params: rule.params, references, now };
+        findings.push(this.finding(rule, r.node, fieldOf(r.keys), vars, result));
       });
       if (findings.length > maxFindingsPerObject) break;
     }
@@ -192,10 +197,13 @@ class RuleEngine implements Engine {
 
   mutate(object: unknown): JsonPatchOp[] {
     if (!this.applies(object) || this.mutations.length === 0) return [];
-    const working = structuredClone(object) as Record<string, unknown>;
+    // rules read the object as earlier mutations left it: work on a copy, made only once something changes
+    let working = object as Record<string, unknown>;
+    let copied = false;
     const ops: JsonPatchOp[] = [];
     for (const rule of this.mutations) {
       const m = rule.spec.mutation!;
+      const pending: Array<{ keys: Array<string | number>; value: unknown }> = [];
       walkPath(rule.steps, working, undefined, (r) => {
         const vars = { self: r.node, object: working, params: rule.params };
         if (rule.when && rule.when(vars) !== true) return;
@@ -204,19 +212,30 @@ class RuleEngine implements Engine {
         if (m.field) {
           if (!r.node || typeof r.node !== 'object' || Array.isArray(r.node)) return;
           const holder = r.node as Record<string, unknown>;
-          const exists = Object.hasOwn(holder, m.field);
-          if (exists && JSON.stringify(holder[m.field]) === JSON.stringify(value)) return;
-          ops.push({ op: exists ? 'replace' : 'add', path: `${r.pointer}/${m.field.replace(/~/g, '~0').replace(/\//g, '~1')}`, value });
-          holder[m.field] = value;
-        } else {
-          if (JSON.stringify(r.node) === JSON.stringify(value) || r.parent === undefined || r.key === undefined) return;
-          ops.push({ op: 'replace', path: r.pointer, value });
-          (r.parent as Record<string | number, unknown>)[r.key] = value;
+          if (Object.hasOwn(holder, m.field) && sameJson(holder[m.field], value)) return;
+          pending.push({ keys: [...r.keys, m.field], value });
+        } else if (r.parent !== undefined && !sameJson(r.node, value)) {
+          pending.push({ keys: [...r.keys], value });
         }
       });
+      if (pending.length === 0) continue;
+      if (!copied) {
+        working = structuredClone(working);
+        copied = true;
+      }
+      for (const p of pending) {
+        const holder = p.keys.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, working);
+        const last = p.keys[p.keys.length - 1];
+        ops.push({ op: Object.hasOwn(holder, last) ? 'replace' : 'add', path: pointerOf(p.keys), value: p.value });
+        holder[last] = p.value;
+      }
     }
     return ops;
   }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 function cap(findings: Finding[]): Finding[] {

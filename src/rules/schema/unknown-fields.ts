@@ -1,5 +1,5 @@
 import type { JsonSchema } from './structural.js';
-import { childPath } from './paths.js';
+import { fieldOf } from '../walk.js';
 
 // ObjectMeta is `type: object` in a CRD's schema, but the apiserver decodes it strictly all the same.
 const objectMetaFields = new Set([
@@ -13,28 +13,42 @@ const objectMetaFields = new Set([
  */
 export function unknownFields(object: unknown, schema: JsonSchema): string[] {
   const found: string[] = [];
-  walk(object, schema, '', found);
+  walk(object, schema, [], found);
   return found;
 }
 
-function walk(value: unknown, schema: JsonSchema | undefined, path: string, found: string[]): void {
+// the path is kept as keys and turned into a string only for an unknown field: most objects have none
+function walk(value: unknown, schema: JsonSchema | undefined, keys: Array<string | number>, found: string[]): void {
   if (!schema || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     const items = schema.items as JsonSchema | undefined;
-    value.forEach((v, i) => walk(v, items, childPath(path, i), found));
+    if (!items || (!items.properties && typeof items.additionalProperties !== 'object' && !items.items)) return;
+    for (let i = 0; i < value.length; i++) {
+      keys.push(i);
+      walk(value[i], items, keys, found);
+      keys.pop();
+    }
     return;
   }
   const props = schema.properties as Record<string, JsonSchema> | undefined;
   const additional = schema.additionalProperties as JsonSchema | boolean | undefined;
-  for (const [key, v] of Object.entries(value)) {
-    const sub = childPath(path, key);
-    if (path === '' && key === 'status') continue;
-    if (path === 'metadata') {
-      if (!objectMetaFields.has(key)) found.push(sub);
+  const atRoot = keys.length === 0;
+  const inMetadata = keys.length === 1 && keys[0] === 'metadata';
+  for (const key of Object.keys(value)) {
+    if (atRoot && key === 'status') continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (inMetadata) {
+      if (!objectMetaFields.has(key)) found.push(fieldOf([...keys, key]));
       continue;
     }
-    if (props && Object.hasOwn(props, key)) walk(v, props[key], sub, found);
-    else if (typeof additional === 'object') walk(v, additional, sub, found);
-    else if (props || additional === false) found.push(sub);
+    if (props && Object.hasOwn(props, key)) {
+      keys.push(key);
+      walk(v, props[key], keys, found);
+      keys.pop();
+    } else if (typeof additional === 'object') {
+      keys.push(key);
+      walk(v, additional, keys, found);
+      keys.pop();
+    } else if (props || additional === false) found.push(fieldOf([...keys, key]));
   }
 }
