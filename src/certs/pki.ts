@@ -77,15 +77,21 @@ function requireCommonName(cn: string): void {
   if (cn.trim() === '') throw new Error('commonName must not be empty');
 }
 
-/** A self-signed CA that signs only end-entity certificates (pathLen 0). */
-export function createCA(opts: CaOptions): PemPair {
-  requireCommonName(opts.commonName);
-  const { notBefore, notAfter } = validity(opts.days, opts.now);
+/** A fresh key and a certificate for it with a random serial and its notBefore set; notAfter is the caller's. */
+function newCertificate(days: number, now: Date | undefined) {
+  const { notBefore, notAfter } = validity(days, now);
   const key = generateRsaKey();
   const cert = forge.pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = randomSerial();
   cert.validity.notBefore = notBefore;
+  return { key, cert, notAfter };
+}
+
+/** A self-signed CA that signs only end-entity certificates (pathLen 0). */
+export function createCA(opts: CaOptions): PemPair {
+  requireCommonName(opts.commonName);
+  const { key, cert, notAfter } = newCertificate(opts.days, opts.now);
   cert.validity.notAfter = notAfter;
   const subject = [{ name: 'commonName', value: opts.commonName }];
   cert.setSubject(subject);
@@ -111,12 +117,7 @@ export function createServingCert(ca: PemPair, opts: ServingCertOptions): PemPai
 
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const { notBefore, notAfter } = validity(opts.days, opts.now);
-  const key = generateRsaKey();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = key.publicKey;
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = notBefore;
+  const { key, cert, notAfter } = newCertificate(opts.days, opts.now);
   // a leaf outliving its CA fails verification at the CA's expiry anyway; say so in the certificate
   cert.validity.notAfter = notAfter > caCert.validity.notAfter ? caCert.validity.notAfter : notAfter;
   cert.setSubject([{ name: 'commonName', value: opts.commonName }]);
