@@ -6,7 +6,8 @@ import { isErr } from './cel/runtime.js';
 import './functions.js';
 import { emptyConfig, readRuleConfig, type RuleConfig } from './config.js';
 import { blockingReasons, fieldError, formatValue, goQuote } from './field-errors.js';
-import { validateMetadata } from './schema/metadata.js';
+import { metadataDecodeError, validateMetadata } from './schema/metadata.js';
+import { dropNulls } from './schema/nulls.js';
 import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
@@ -42,6 +43,7 @@ interface CompiledRule {
 }
 
 const ruleOnlyIds = {
+  decode: 'crd-decode-error',
   unknownField: 'crd-unknown-field',
   servedVersion: 'crd-served-version',
   notChecked: 'crd-rules-not-checked',
@@ -138,8 +140,15 @@ class RuleEngine implements Engine {
     return out;
   }
 
-  evaluate(object: unknown, context: EvaluationContext = {}): Finding[] {
-    if (!this.applies(object)) return [];
+  evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
+    if (!this.applies(input)) return [];
+    // the apiserver drops null fields before validating (a null optional field is an absent one)
+    const object = dropNulls(input) as Record<string, unknown>;
+    const decodeError = metadataDecodeError(object);
+    if (decodeError) {
+      // an HTTP 400 while decoding: nothing else is looked at
+      return this.adjust([{ rule: ruleOnlyIds.decode, field: 'metadata', message: decodeError, severity: 'deny', reason: 'FieldValueTypeInvalid' }]);
+    }
     const version = String(object.apiVersion).split('/')[1];
     if (!this.match.served.includes(version)) {
       return this.adjust([
@@ -149,7 +158,8 @@ class RuleEngine implements Engine {
     const unknown = unknownFields(object, this.schema).map((field) => ({
       rule: ruleOnlyIds.unknownField,
       field,
-      message: `unknown field ${goQuote(field)}`,
+      // the strict decoder quotes the path as it is, without escaping
+      message: `unknown field "${field}"`,
       severity: 'deny' as const,
       reason: 'FieldValueInvalid',
     }));
@@ -158,7 +168,7 @@ class RuleEngine implements Engine {
     // the default set goes on, so that its friendlier rules (e.g. same-namespace refs) are shown as well
     if (adjustedUnknown.length && this.ruleset === 'crd') return cap(adjustedUnknown);
 
-    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? dropNulls(context.oldObject) : undefined;
     const schemaFindings = ratchet(this.adjust([...validateMetadata(object), ...this.structural.check(object)]), object, oldObject);
     const findings = [...adjustedUnknown, ...schemaFindings];
     if (findings.some((f) => blockingReasons.has(f.reason))) {

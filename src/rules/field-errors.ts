@@ -19,7 +19,8 @@ export function goQuote(s: string): string {
     else if (c === 9) out += '\\t';
     else if (c === 11) out += '\\v';
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
+    // a lone surrogate: Go's JSON decoder already made it U+FFFD, which %q prints as is
+    else if (c >= 0xd800 && c <= 0xdfff) out += '\ufffd';
     else if (!isPrintable(ch, c)) out += c > 0xffff ? '\\U' + c.toString(16).padStart(8, '0') : '\\u' + c.toString(16).padStart(4, '0');
     else out += ch;
   }
@@ -46,8 +47,23 @@ export function goNumber(n: number): string {
 export function jsonType(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  // Go decodes a JSON number as int64 when it is one; beyond 2^53 the text is gone here, and such numbers
+  // (12345678901234567890, 1e300) are floats to Go as well
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? 'integer' : 'number';
   return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** Go's %#v of a decoded JSON value: `map[string]interface {}{"a":1}`, `[]interface {}{"x"}` (map keys sorted). */
+export function goSharpV(v: unknown): string {
+  if (v === null || v === undefined) return 'interface {}(nil)';
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goSharpV).join(', ')}}`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `map[string]interface {}{${Object.keys(o).sort().map((k) => `${goQuote(k)}:${goSharpV(o[k])}`).join(', ')}}`;
+  }
+  if (typeof v === 'string') return goQuote(v);
+  if (typeof v === 'number') return goNumber(v);
+  return String(v);
 }
 
 /** `Invalid value: <v>` where v is printed like Go prints an interface{} holding the decoded JSON. */
@@ -56,7 +72,7 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number') return goNumber(v);
   if (typeof v === 'boolean') return String(v);
-  return goQuote(jsonType(v));
+  return goSharpV(v);
 }
 
 export interface FieldErrorInput {

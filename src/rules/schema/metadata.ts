@@ -1,22 +1,135 @@
 import type { Finding } from '../types.js';
 import { fieldError } from '../field-errors.js';
 
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dns1123SubdomainMessage =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+/**
+ * ObjectMeta as kube-apiserver treats it for a custom resource: first decoded into Go's typed ObjectMeta (a
+ * value of the wrong JSON type is a 400 `json: cannot unmarshal ...` before anything is validated), then
+ * validated (apimachinery's ValidateObjectMetaAccessor: names, labels, annotations).
+ */
 
-/** The part of ObjectMeta validation that objects in manifests get wrong: the name (apimachinery's NameIsDNSSubdomain). */
-export function validateMetadata(object: Record<string, unknown>): Finding[] {
-  const meta = object.metadata as Record<string, unknown> | undefined;
-  const rule = 'crd-metadata-name';
-  const name = meta?.name;
-  if (name === undefined || name === '') {
-    if (typeof meta?.generateName === 'string' && meta.generateName !== '') return [];
-    return [fieldError.required({ rule, field: 'metadata.name' }, 'name or generateName is required')];
+const jsonKind = (v: unknown): string =>
+  Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+
+const stringFields = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'];
+const stringMaps = ['labels', 'annotations'];
+
+/** The first value Go's json decoder would refuse for ObjectMeta, as its error text; undefined when it decodes. */
+export function metadataDecodeError(object: Record<string, unknown>): string | undefined {
+  const meta = object.metadata;
+  if (meta === undefined || meta === null) return undefined;
+  const cannot = (v: unknown, into: string) => `json: cannot unmarshal ${jsonKind(v)} into ${into}`;
+  if (typeof meta !== 'object' || Array.isArray(meta)) return cannot(meta, 'Go value of type v1.ObjectMeta');
+  const m = meta as Record<string, unknown>;
+  const field = (name: string, type: string) => `Go struct field ObjectMeta.${name} of type ${type}`;
+  for (const f of stringFields) {
+    const v = m[f];
+    if (v !== undefined && v !== null && typeof v !== 'string') return cannot(v, field(f, f.endsWith('Timestamp') ? 'v1.Time' : 'string'));
   }
-  if (typeof name !== 'string') return [];
-  const details: string[] = [];
-  if (name.length > 253) details.push('must be no more than 253 characters');
-  if (!dns1123Subdomain.test(name)) details.push(dns1123SubdomainMessage);
-  return details.map((d) => fieldError.invalid({ rule, field: 'metadata.name' }, name, d));
+  for (const f of stringMaps) {
+    const v = m[f];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) return cannot(v, field(f, 'map[string]string'));
+    for (const x of Object.values(v)) if (x !== null && typeof x !== 'string') return cannot(x, field(f, 'string'));
+  }
+  for (const f of ['generation', 'deletionGracePeriodSeconds']) {
+    const v = m[f];
+    if (v !== undefined && v !== null && !(typeof v === 'number' && Number.isInteger(v))) return cannot(v, field(f, 'int64'));
+  }
+  const fin = m.finalizers;
+  if (fin !== undefined && fin !== null) {
+    if (!Array.isArray(fin)) return cannot(fin, field('finalizers', '[]string'));
+    for (const x of fin) if (x !== null && typeof x !== 'string') return cannot(x, field('finalizers', 'string'));
+  }
+  return undefined;
+}
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const qualifiedNamePart = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+// apimachinery's RegexError: note the double space after each example's comma, as printed
+const regexError = (msg: string, fmt: string, ...examples: string[]) =>
+  `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
+const subdomainMessage = regexError(
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+  '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*',
+  'example.com',
+);
+const qualifiedNameMessage = regexError(
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]',
+  'MyName',
+  'my.name',
+  '123-abc',
+);
+const labelValueMessage = regexError(
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?',
+  'MyValue',
+  'my_value',
+  '12345',
+);
+
+/** Go's len(): UTF-8 bytes */
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+function isDns1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (bytes(value) > 253) errs.push('must be no more than 253 characters');
+  if (!dns1123Subdomain.test(value)) errs.push(subdomainMessage);
+  return errs;
+}
+
+function isQualifiedName(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) name = parts[0];
+  else if (parts.length === 2) {
+    const prefix = parts[0];
+    name = parts[1];
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else errs.push(...isDns1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else {
+    return [`a qualified name ${qualifiedNameMessage} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (bytes(name) > 63) errs.push('name part must be no more than 63 characters');
+  if (!qualifiedNamePart.test(name)) errs.push(`name part ${qualifiedNameMessage}`);
+  return errs;
+}
+
+/** apimachinery's maskTrailingDash, quirk included: a trailing '-' takes the character before it along */
+const maskTrailingDash = (name: string) => (name.length > 1 && name.endsWith('-') ? name.slice(0, -2) + 'a' : name);
+
+export function validateMetadata(object: Record<string, unknown>): Finding[] {
+  const meta = (object.metadata ?? {}) as Record<string, unknown>;
+  const out: Finding[] = [];
+  const nameRule = { rule: 'crd-metadata-name' };
+  const generateName = typeof meta.generateName === 'string' ? meta.generateName : '';
+  if (generateName !== '') {
+    for (const msg of isDns1123Subdomain(maskTrailingDash(generateName))) out.push(fieldError.invalid({ ...nameRule, field: 'metadata.generateName' }, generateName, msg));
+  }
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  if (name === '') {
+    // the apiserver makes a name from generateName before validating; a valid generateName gives a valid name
+    if (generateName === '') out.push(fieldError.required({ ...nameRule, field: 'metadata.name' }, 'name or generateName is required'));
+  } else {
+    for (const msg of isDns1123Subdomain(name)) out.push(fieldError.invalid({ ...nameRule, field: 'metadata.name' }, name, msg));
+  }
+  const labels = (meta.labels ?? {}) as Record<string, string | null>;
+  for (const [k, v] of Object.entries(labels)) {
+    for (const msg of isQualifiedName(k)) out.push(fieldError.invalid({ rule: 'crd-metadata-labels', field: 'metadata.labels' }, k, msg));
+    const value = v ?? '';
+    const errs = [...(bytes(value) > 63 ? ['must be no more than 63 characters'] : []), ...(labelValue.test(value) ? [] : [labelValueMessage])];
+    for (const msg of errs) out.push(fieldError.invalid({ rule: 'crd-metadata-labels', field: 'metadata.labels' }, value, msg));
+  }
+  const annotations = (meta.annotations ?? {}) as Record<string, string | null>;
+  let size = 0;
+  for (const [k, v] of Object.entries(annotations)) {
+    for (const msg of isQualifiedName(k.toLowerCase())) out.push(fieldError.invalid({ rule: 'crd-metadata-annotations', field: 'metadata.annotations' }, k, msg));
+    size += bytes(k) + bytes(v ?? '');
+  }
+  if (size > 256 * 1024) out.push(fieldError.tooLong({ rule: 'crd-metadata-annotations', field: 'metadata.annotations' }, 256 * 1024));
+  return out;
 }

@@ -17,12 +17,19 @@ export function unknownFields(object: unknown, schema: JsonSchema): string[] {
   return found;
 }
 
-// the path is kept as keys and turned into a string only for an unknown field: most objects have none
+/** A node that declares no fields: the schema of a string, a number, a list... or nothing at all. */
+const declaresFields = (schema: JsonSchema | undefined) =>
+  schema !== undefined && (schema.properties !== undefined || typeof schema.additionalProperties === 'object');
+
+/**
+ * The strict decoder walks the JSON, not the schema: a map where the schema has a string or a list still has
+ * its keys checked (each one unknown), and lists are entered whatever the schema says of them. The path is
+ * kept as keys and turned into a string only for an unknown field: most objects have none.
+ */
 function walk(value: unknown, schema: JsonSchema | undefined, keys: Array<string | number>, found: string[]): void {
-  if (!schema || value === null || typeof value !== 'object') return;
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    const items = schema.items as JsonSchema | undefined;
-    if (!items || (!items.properties && typeof items.additionalProperties !== 'object' && !items.items)) return;
+    const items = schema?.type === 'array' ? (schema.items as JsonSchema | undefined) : undefined;
     for (let i = 0; i < value.length; i++) {
       keys.push(i);
       walk(value[i], items, keys, found);
@@ -30,25 +37,26 @@ function walk(value: unknown, schema: JsonSchema | undefined, keys: Array<string
     }
     return;
   }
-  const props = schema.properties as Record<string, JsonSchema> | undefined;
-  const additional = schema.additionalProperties as JsonSchema | boolean | undefined;
-  const atRoot = keys.length === 0;
-  const inMetadata = keys.length === 1 && keys[0] === 'metadata';
+  if (keys.length === 1 && keys[0] === 'metadata') {
+    // ObjectMeta is `type: object` in the CRD, but the decoder knows its fields
+    for (const key of Object.keys(value)) if (!objectMetaFields.has(key)) found.push(fieldOf([...keys, key]));
+    return;
+  }
+  if (!declaresFields(schema)) {
+    for (const key of Object.keys(value)) found.push(fieldOf([...keys, key]));
+    return;
+  }
+  const props = schema!.properties as Record<string, JsonSchema> | undefined;
+  const additional = schema!.additionalProperties as JsonSchema | boolean | undefined;
   for (const key of Object.keys(value)) {
-    if (atRoot && key === 'status') continue;
     const v = (value as Record<string, unknown>)[key];
-    if (inMetadata) {
-      if (!objectMetaFields.has(key)) found.push(fieldOf([...keys, key]));
+    const sub = props && Object.hasOwn(props, key) ? props[key] : typeof additional === 'object' ? additional : undefined;
+    if (sub === undefined) {
+      found.push(fieldOf([...keys, key]));
       continue;
     }
-    if (props && Object.hasOwn(props, key)) {
-      keys.push(key);
-      walk(v, props[key], keys, found);
-      keys.pop();
-    } else if (typeof additional === 'object') {
-      keys.push(key);
-      walk(v, additional, keys, found);
-      keys.pop();
-    } else if (props || additional === false) found.push(fieldOf([...keys, key]));
+    keys.push(key);
+    walk(v, sub, keys, found);
+    keys.pop();
   }
 }
