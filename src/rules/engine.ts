@@ -155,7 +155,8 @@ class RuleEngine implements Engine {
         fieldError.notSupported({ rule: ruleOnlyIds.servedVersion, field: 'apiVersion' }, object.apiVersion, this.match.served.map((v) => `${this.match.group}/${v}`)),
       ]);
     }
-    const unknown = unknownFields(object, this.schema).map((field) => ({
+    // the strict decoder sees the JSON as sent: an unknown field with a null value is still unknown
+    const unknown = unknownFields(input, this.schema).map((field) => ({
       rule: ruleOnlyIds.unknownField,
       field,
       // the strict decoder quotes the path as it is, without escaping

@@ -41,6 +41,15 @@ describe('the engine', () => {
     expect(strings(crd.evaluate(p))).toEqual(['spec.foo: unknown field "spec.foo"']);
   });
 
+  it('drops null fields before validating, but the strict decoder still sees an unknown one', () => {
+    const nullSans = policy((p) => (p.spec.validation.subjectAltNames = null));
+    expect(crd.evaluate(nullSans)).toEqual([]);
+    const nullUnknown = policy((p) => (p.spec.foo = null));
+    expect(strings(crd.evaluate(nullUnknown))).toEqual(['spec.foo: unknown field "spec.foo"']);
+    const nullRequired = policy((p) => (p.spec.validation.hostname = null));
+    expect(strings(crd.evaluate(nullRequired))[0]).toBe('spec.validation.hostname: Required value');
+  });
+
   describe('on hostile input', () => {
     it('reports a 100k-item list as too many without running quadratic rules over it', () => {
       const refs = Array.from({ length: 100_000 }, (_, i) => ({ group: '', kind: 'Service', name: `s${i}` }));

@@ -495,8 +495,9 @@ export function generateCorpus(): CorpusCase[] {
     const o = withoutNs(mergePatch(clone(baseYaml), c.patch ?? {}) as Obj);
     const md = o.metadata as Obj | undefined;
     // the patch may be about the name; otherwise the name is the id
-    const patchedName = (c.patch as Obj | undefined)?.metadata && ((c.patch as Obj).metadata as Obj).name !== undefined;
-    if (md && !patchedName) md.name = id;
+    const patchMeta = (c.patch as Obj | undefined)?.metadata;
+    const patchedName = patchMeta !== undefined && (typeof patchMeta !== 'object' || patchMeta === null || (patchMeta as Obj).name !== undefined);
+    if (md && typeof md === 'object' && !Array.isArray(md) && !patchedName) md.name = id;
     const served = (o.apiVersion as string) !== `${G}/v1`;
     add({
       id,
