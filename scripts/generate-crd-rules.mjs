@@ -78,7 +78,10 @@ const builtins = [
   ['crd-schema-min-items', 'minItems', 'a list has fewer items than the schema requires'],
   ['crd-schema-max-properties', 'maxProperties', 'a map has more entries than the schema allows'],
   ['crd-unknown-field', 'unknownField', 'a field the schema does not declare (strict field validation, HTTP 400)'],
-  ['crd-metadata-name', 'metadataName', 'metadata.name is missing or not a DNS subdomain'],
+  ['crd-metadata-name', 'metadataName', 'metadata.name (or generateName) is missing or not a DNS subdomain'],
+  ['crd-metadata-labels', 'metadataLabels', 'a label key is not a qualified name or a label value is not a valid label value'],
+  ['crd-metadata-annotations', 'metadataAnnotations', 'an annotation key is not a qualified name, or the annotations are larger than 256 KiB'],
+  ['crd-decode-error', 'decodeError', 'metadata does not decode into ObjectMeta (HTTP 400, json: cannot unmarshal ...)'],
   ['crd-served-version', 'servedVersion', 'the apiVersion is not a version the CRD serves'],
   ['crd-rules-not-checked', 'rulesNotChecked', 'a blocking schema error stopped the CEL rules'],
 ];
