@@ -11,4 +11,5 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }],
   },
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 };

@@ -3,16 +3,13 @@
 //     node_modules/jest/bin/jest.js -c test/e2e/jest.config.js
 // Tests skip themselves when no cluster is up (see lib/cluster.ts clusterUp()),
 // unless BTLS_E2E_REQUIRED=1, which turns that into a failure (use it in CI).
+import base from '../../jest.config.js';
+
 export default {
+  ...base,
   rootDir: '../..',
-  testEnvironment: 'node',
   roots: ['<rootDir>/test/e2e'],
-  testMatch: ['**/*.test.ts'],
-  extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }],
-  },
+  testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
