@@ -143,7 +143,7 @@ class RuleEngine implements Engine {
   evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
     if (!this.applies(input)) return [];
     // the apiserver drops null fields before validating (a null optional field is an absent one)
-    const object = dropNulls(input) as Record<string, unknown>;
+    const object = dropValidatedNulls(input);
     const decodeError = metadataDecodeError(object);
     if (decodeError) {
       // an HTTP 400 while decoding: nothing else is looked at
@@ -247,6 +247,25 @@ class RuleEngine implements Engine {
 
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
+
+/**
+ * Nulls matter only where something is validated: spec and metadata's own fields. managedFields and
+ * annotations can be large and are not looked into, so they are not searched for nulls either.
+ */
+function dropValidatedNulls(input: Record<string, unknown>): Record<string, unknown> {
+  let out = input;
+  const spec = dropNulls(input.spec);
+  if (spec !== input.spec) out = { ...out, spec };
+  const meta = input.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+    const m = meta as Record<string, unknown>;
+    let trimmed: Record<string, unknown> | undefined;
+    for (const k in m) if (m[k] === null) delete (trimmed ??= { ...m })[k];
+    if (trimmed) out = { ...out, metadata: trimmed };
+  }
+  for (const k of ['apiVersion', 'kind', 'spec', 'metadata']) if (out[k] === null) delete (out === input ? (out = { ...input }) : out)[k];
+  return out;
 }
 
 function cap(findings: Finding[]): Finding[] {

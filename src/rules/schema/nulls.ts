@@ -4,11 +4,29 @@
  * are left alone. Copies only the maps on the way to a null; an object without nulls comes back as is.
  */
 export function dropNulls(value: unknown): unknown {
+  return hasNullField(value) ? copyWithoutNulls(value) : value;
+}
+
+// objects rarely hold nulls: look first, without allocating, and copy only when there is one
+function hasNullField(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNullField(value[i])) return true;
+    return false;
+  }
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || (typeof v === 'object' && hasNullField(v))) return true;
+  }
+  return false;
+}
+
+function copyWithoutNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = dropNulls(value[i]);
+      const v = copyWithoutNulls(value[i]);
       if (v !== value[i]) (out ??= value.slice())[i] = v;
     }
     return out ?? value;
@@ -20,7 +38,7 @@ export function dropNulls(value: unknown): unknown {
       delete out[k];
       continue;
     }
-    const d = dropNulls(v);
+    const d = copyWithoutNulls(v);
     if (d !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = d;
   }
   return out ?? value;
