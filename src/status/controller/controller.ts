@@ -4,10 +4,10 @@ import { pino, type Logger } from 'pino';
 import type { CaKind } from '../ca-bundle.js';
 import { policyKey } from '../conflicts.js';
 import { buildDependencyIndex, type ChangedObject, type DependencyIndex, type DependencyKind } from '../dependencies.js';
-import { statusEqual } from '../equal.js';
 import { createResolver, type AncestorKind, type Resolver } from '../resolve.js';
 import type { BackendTLSPolicy } from '../snapshot.js';
-import { defaultTiming, MAX_CONFLICT_RETRIES, type Timing } from './config.js';
+import { defaultTiming, type Timing } from './config.js';
+import { writeStatus } from './write.js';
 import { Api, errorCode } from './http.js';
 import { KindInformer, type EventType } from './informers.js';
 import { POLICY_KIND, watchedKinds } from './kinds.js';
@@ -154,26 +154,21 @@ export function startController(options: ControllerOptions): RunningController {
       return;
     }
     metrics.reconciles.inc();
-    for (let attempt = 0; ; attempt++) {
-      const { resolver } = current();
-      const result = resolver.resolve(policy, new Date());
-      if (result.overflow.length) {
-        metrics.overflow.inc(result.overflow.length);
-        log.warn({ policy: key, ancestors: result.overflow.map((o) => `${o.namespace}/${o.name}`) }, 'status.ancestors is full (16): the policy is unimplementable for these Gateways');
-      }
-      if (statusEqual(result.status, policy.status)) return;
-      if (!isLeader()) return; // followers compute (cheap) but never write
-      try {
-        await api.replaceStatus(POLICY_KIND, pol.version ?? 'v1', { ...(policy as unknown as KubernetesObject), status: result.status } as KubernetesObject);
-        metrics.writes.inc();
-        log.info({ policy: key, generation: policy.metadata.generation }, 'status written');
-        return;
-      } catch (err) {
-        if (errorCode(err) !== 409 || attempt >= MAX_CONFLICT_RETRIES) throw err;
-        metrics.conflicts.inc();
-        // someone wrote first: re-read the object itself (the cache may lag) and recompute
-        policy = (await api.get(POLICY_KIND, pol.version ?? 'v1', namespace, name)) as unknown as BackendTLSPolicy;
-      }
+    const written = await writeStatus(api, pol.version ?? 'v1', policy, {
+      compute: (p) => {
+        const result = current().resolver.resolve(p, new Date());
+        if (result.overflow.length) {
+          metrics.overflow.inc(result.overflow.length);
+          log.warn({ policy: key, ancestors: result.overflow.map((o) => `${o.namespace}/${o.name}`) }, 'status.ancestors is full (16): the policy is unimplementable for these Gateways');
+        }
+        return result.status;
+      },
+      mayWrite: isLeader, // followers compute (cheap) but never write
+      onConflict: () => metrics.conflicts.inc(),
+    });
+    if (written) {
+      metrics.writes.inc();
+      log.info({ policy: key, generation: policy.metadata.generation }, 'status written');
     }
   }
 
