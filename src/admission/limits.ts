@@ -12,21 +12,36 @@ export interface OversizedList {
   length: number;
 }
 
-/** The first list longer than `max` in `value` (iterative walk), or undefined. */
+/**
+ * The first list longer than `max` in `value`, or undefined. The body's depth is already bounded (the JSON
+ * parser refuses deeper bodies), so plain recursion is safe; the path is built only for a list that is found.
+ */
 export function findOversizedList(value: unknown, max: number): OversizedList | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
-  while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (Array.isArray(node)) {
-      if (node.length > max) return { path: path || '<root>', length: node.length };
-      for (let i = node.length - 1; i >= 0; i--) if (typeof node[i] === 'object' && node[i] !== null) stack.push([node[i], `${path}[${i}]`]);
-    } else {
-      for (const key of Object.keys(node)) {
-        const child = (node as Record<string, unknown>)[key];
-        if (typeof child === 'object' && child !== null) stack.push([child, path ? `${path}.${key}` : key]);
-      }
+  const keys: Array<string | number> = [];
+  const found = search(value, max, keys);
+  if (found === undefined) return undefined;
+  const path = keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
+  return { path: path || '<root>', length: found };
+}
+
+/** The length of the first oversized list below `node`; `keys` is left holding the path to it. */
+function search(node: unknown, max: number, keys: Array<string | number>): number | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    if (node.length > max) return node.length;
+    for (let i = 0; i < node.length; i++) {
+      keys.push(i);
+      const found = search(node[i], max, keys);
+      if (found !== undefined) return found;
+      keys.pop();
     }
+    return undefined;
+  }
+  for (const k in node) {
+    keys.push(k);
+    const found = search((node as Record<string, unknown>)[k], max, keys);
+    if (found !== undefined) return found;
+    keys.pop();
   }
   return undefined;
 }

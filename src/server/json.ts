@@ -32,22 +32,17 @@ function endOfString(text: string, start: number): number {
   }
 }
 
-/** The same bound on an already parsed value (iterative: safe on any depth). */
-export function valueDepthExceeds(value: unknown, maxDepth: number): boolean {
+/**
+ * The same bound on an already parsed value. Recursion stops at `maxDepth`, so the stack stays shallow on
+ * any input; loops over indexes and keys allocate nothing, which matters on the hot path of every review.
+ */
+export function valueDepthExceeds(value: unknown, maxDepth: number, depth = 1): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const nodes: object[] = [value];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (depth > maxDepth) return true;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      if (typeof child === 'object' && child !== null) {
-        nodes.push(child);
-        depths.push(depth + 1);
-      }
-    }
+  if (depth > maxDepth) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (valueDepthExceeds(value[i], maxDepth, depth + 1)) return true;
+    return false;
   }
+  for (const k in value) if (valueDepthExceeds((value as Record<string, unknown>)[k], maxDepth, depth + 1)) return true;
   return false;
 }
