@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadInputs } from '../../manifests/load.js';
+import { loadSource } from '../../cluster/source.js';
 import { createLocateCache, locateField } from '../../manifests/locate.js';
 import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
 import type { Engine, EvaluationContext, KubeObject } from '../../rules/types.js';
@@ -168,17 +168,8 @@ export async function runCheck(options: CheckOptions, io: Io, loadEngine: Engine
   } catch (err) {
     return fail(io, err instanceof Error ? err.message : String(err));
   }
-  let loaded: LoadResult;
-  if (options.cluster?.cluster) {
-    try {
-      const { loadClusterInputs } = await import('../../cluster/inputs.js');
-      loaded = await loadClusterInputs(options.cluster, 'check');
-    } catch (err) {
-      return fail(io, `cannot read the cluster: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  } else {
-    loaded = await loadInputs(options.paths, io.stdin);
-  }
+  const loaded = await loadSource(options.paths, options.cluster, io.stdin, 'check');
+  if ('error' in loaded) return fail(io, loaded.error);
   const summary = checkLoaded(loaded, engine, output, options.now);
   output.flush();
   return exitCode(summary);

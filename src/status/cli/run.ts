@@ -1,4 +1,4 @@
-import { loadInputs } from '../../manifests/load.js';
+import { loadSource } from '../../cluster/source.js';
 import { ExitCode, type Io } from '../../cli/io.js';
 import type { CaKind } from '../ca-bundle.js';
 import { resolveStatus, type AncestorKind } from '../resolve.js';
@@ -6,7 +6,6 @@ import { snapshotFromObjects } from '../snapshot.js';
 import { formatComparison, formatResults, statusOutputNames, type StatusOutput } from './format.js';
 import { statusEqual } from '../equal.js';
 import type { ClusterOptions } from '../../cluster/flags.js';
-import type { LoadResult } from '../../manifests/types.js';
 
 export interface StatusConfig {
   paths: string[];
@@ -29,17 +28,10 @@ export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
     io.stderr.write(`btls status: unknown output ${JSON.stringify(config.output)} (use one of: ${statusOutputNames.join(', ')})\n`);
     return ExitCode.error;
   }
-  let loaded: LoadResult;
-  if (config.cluster?.cluster) {
-    try {
-      const { loadClusterInputs } = await import('../../cluster/inputs.js');
-      loaded = await loadClusterInputs(config.cluster, 'status');
-    } catch (err) {
-      io.stderr.write(`btls status: cannot read the cluster: ${err instanceof Error ? err.message : String(err)}\n`);
-      return ExitCode.error;
-    }
-  } else {
-    loaded = await loadInputs(config.paths.length ? config.paths : ['-'], io.stdin);
+  const loaded = await loadSource(config.paths.length ? config.paths : ['-'], config.cluster, io.stdin, 'status');
+  if ('error' in loaded) {
+    io.stderr.write(`btls status: ${loaded.error}\n`);
+    return ExitCode.error;
   }
   const { objects, errors } = loaded;
   if (errors.length) {
