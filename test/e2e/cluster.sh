@@ -207,6 +207,8 @@ cmd_up() {
   # ValidatingAdmissionPolicy are on by default in v1.33; naming them here
   # documents that the suite needs them (the log line "Loaded N validating
   # admission controller(s)" lists what is active).
+  # --min-request-timeout=5: the apiserver ends every watch after 5-10 s (default: 30-60 min), so the
+  # suite sees clients survive dropped watches, as they must in a real cluster.
   setsid "$KUBE_APISERVER" \
     --etcd-servers="http://127.0.0.1:$etcd_port" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
@@ -219,6 +221,7 @@ cmd_up() {
     --endpoint-reconciler-type=none \
     --enable-admission-plugins=ValidatingAdmissionWebhook,MutatingAdmissionWebhook,ValidatingAdmissionPolicy \
     --profiling=false \
+    --min-request-timeout=5 \
     </dev/null >"$E2E/logs/kube-apiserver.log" 2>&1 &
   echo $! > "$E2E/kube-apiserver.pid"
   echo "https://127.0.0.1:$APISERVER_PORT" > "$E2E/server"

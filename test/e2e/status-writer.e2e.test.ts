@@ -27,6 +27,8 @@ const timeouts = {
   pollMs: 200,
   /** lease hand-over after the leader stops */
   handoverMs: 15_000,
+  /** longer than the apiserver's watch timeout in this harness (cluster.sh: --min-request-timeout=5, so 5-10 s) */
+  watchDroppedMs: 11_000,
 };
 /** Short controller timings so that resyncs and lease renewals happen within the test. */
 const timing = { resyncMs: 1_000, leaseDurationMs: 3_000, leaseRetryMs: 300, renewDeadlineMs: 2_000, informerBackoffMs: 200 };
@@ -152,6 +154,17 @@ d('status writer against kube-apiserver', () => {
     expect(r.code).toBe(0);
     await mustHave('older', accepted, resolved);
   });
+
+  test('after the apiserver has ended every watch, a ConfigMap change still reaches the writer', async () => {
+    await mustHave('older', accepted, resolved);
+    await new Promise((r) => setTimeout(r, timeouts.watchDroppedMs));
+    let r = await kubectl(['patch', 'configmap', 'ca', '--type=json', '-p', '[{"op":"remove","path":"/data/ca.crt"}]'], { namespace: ns });
+    expect(r.code).toBe(0);
+    await mustHave('older', { type: 'ResolvedRefs', status: 'False', reason: 'InvalidCACertificateRef' });
+    r = await kubectl(['patch', 'configmap', 'ca', '--type=merge', '-p', JSON.stringify({ data: { 'ca.crt': pem } })], { namespace: ns });
+    expect(r.code).toBe(0);
+    await mustHave('older', accepted, resolved);
+  }, 60_000);
 
   test('a spec edit bumps observedGeneration on every entry', async () => {
     const before = await getPolicy('older');
