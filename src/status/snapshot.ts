@@ -102,19 +102,29 @@ export function snapshotFromObjects(objects: readonly KubeObject[]): Snapshot {
     if (!m) byKind.set(o.kind, (m = new Map()));
     m.set(keyOf(ns, obj.metadata.name), normalised);
   }
-  const list = <T>(kind: string): T[] => [...(byKind.get(kind)?.values() ?? [])] as T[];
-  const get =
+  return snapshotOver(
+    (kind) => [...(byKind.get(kind)?.values() ?? [])],
+    (kind, namespace, name) => byKind.get(kind)?.get(keyOf(namespace, name)),
+  );
+}
+
+/**
+ * A Snapshot over any store of objects by kind: the lists are read once, look-ups go to the store on every
+ * call (so the controller's informer caches need no copy). Route objects get their kind if the store lost it.
+ */
+export function snapshotOver(list: (kind: string) => readonly unknown[], get: (kind: string, namespace: string, name: string) => unknown): Snapshot {
+  const lookup =
     <T>(kind: string) =>
     (namespace: string, name: string): T | undefined =>
-      byKind.get(kind)?.get(keyOf(namespace, name)) as T | undefined;
+      get(kind, namespace, name) as T | undefined;
   return {
-    policies: list<BackendTLSPolicy>('BackendTLSPolicy'),
-    routes: [...routeKinds].flatMap((k) => list<Route>(k)),
-    gateways: list<Gateway>('Gateway'),
-    gatewayClasses: list<GatewayClass>('GatewayClass'),
-    referenceGrants: list<ReferenceGrant>('ReferenceGrant'),
-    service: get<Service>('Service'),
-    configMap: get<ConfigMap>('ConfigMap'),
-    secret: get<Secret>('Secret'),
+    policies: list('BackendTLSPolicy') as BackendTLSPolicy[],
+    routes: [...routeKinds].flatMap((k) => (list(k) as Array<{ kind?: string }>).map((r) => ((r.kind ??= k), r as unknown as Route))),
+    gateways: list('Gateway') as Gateway[],
+    gatewayClasses: list('GatewayClass') as GatewayClass[],
+    referenceGrants: list('ReferenceGrant') as ReferenceGrant[],
+    service: lookup<Service>('Service'),
+    configMap: lookup<ConfigMap>('ConfigMap'),
+    secret: lookup<Secret>('Secret'),
   };
 }
