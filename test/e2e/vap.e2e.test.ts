@@ -2,6 +2,7 @@
 // webhook), every corpus object that the CRD admits is denied exactly when the webhook's rule set denies it by
 // one of the rules the policy carries, with that rule's message.
 import { execFileSync } from 'node:child_process';
+import { loadAll } from 'js-yaml';
 import { join } from 'node:path';
 import { generateCorpus, type CorpusCase } from './corpus/generate.js';
 import { apiDryRun, clusterUp, freshNamespace, kubectl, repoRoot, type ApiDryRunResult } from './lib/cluster.js';
@@ -45,7 +46,13 @@ d('btls vap in a real apiserver', () => {
   beforeAll(async () => {
     ns = await freshNamespace('vap');
     const yaml = execFileSync(process.execPath, [join(repoRoot, 'bin', 'btls'), 'vap', '--name', 'btls-e2e'], { encoding: 'utf8' });
-    const applied = await kubectl(['apply', '-f', '-'], { stdin: yaml });
+    // policies are cluster-wide: bind them to this test's namespace only, so that no other suite meets them
+    // (deleting a policy takes a while to reach the apiserver's admission cache)
+    const objects = (loadAll(yaml) as Array<{ kind: string; spec: Record<string, unknown> }>).filter(Boolean);
+    for (const o of objects) {
+      if (o.kind === 'ValidatingAdmissionPolicyBinding') o.spec.matchResources = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } };
+    }
+    const applied = await kubectl(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
     expect(applied.stderr).toBe('');
     // a policy takes effect once the apiserver has compiled it: wait until a known violation is denied
     const probe = { ...cases[0].object, metadata: { name: 'vap-probe', namespace: ns }, spec: { targetRefs: [{ group: '', kind: 'Service', name: 'a' }], validation: { hostname: '10.1.2.3', wellKnownCACertificates: 'System' } } };
@@ -53,9 +60,9 @@ d('btls vap in a real apiserver', () => {
       if (byVap(await apiDryRun(probe, { namespace: ns }))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    const objects = cases.map((c) => ({ c, o: { ...c.object, metadata: { ...(c.object.metadata as object), namespace: ns } } }));
-    const answers = await mapLimit(objects, 6, ({ o }) => apiDryRun(o, { namespace: ns }).catch(() => undefined));
-    objects.forEach(({ c }, i) => answers[i] && results.set(c.id, answers[i]!));
+    const reviews = cases.map((c) => ({ c, o: { ...c.object, metadata: { ...(c.object.metadata as object), namespace: ns } } }));
+    const answers = await mapLimit(reviews, 6, ({ o }) => apiDryRun(o, { namespace: ns }).catch(() => undefined));
+    reviews.forEach(({ c }, i) => answers[i] && results.set(c.id, answers[i]!));
   }, 240_000);
 
   afterAll(async () => {
