@@ -10,7 +10,7 @@ import { defaultTiming, type Timing } from './config.js';
 import { writeStatus } from './write.js';
 import { Api, errorCode } from './http.js';
 import { KindInformer, type EventType } from './informers.js';
-import { POLICY_KIND, watchedKinds } from './kinds.js';
+import { watchedKinds } from './kinds.js';
 import { LeaderElector, type LeaseOptions } from './leader.js';
 import { createMetrics, type StatusMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
