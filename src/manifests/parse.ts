@@ -117,6 +117,29 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses one input (a file's text, or stdin) into Kubernetes objects; `List` kinds are expanded. */
+/**
+ * YAML aliases let a few lines stand for billions of values (`a: &a [x, x]`, `b: &b [*a, *a]`, ...); js-yaml
+ * shares the aliased objects, but every walk over the object (the rules, the outputs) visits each use. An
+ * object is refused past this many values: a real Kubernetes object has a few hundred.
+ */
+export const maxValuesPerObject = 100_000;
+
+/** Deeper than this is refused too: every recursive walk after parsing would risk the stack. */
+export const maxDepthPerObject = 1_000;
+
+function exceedsValues(value: unknown, budget: { left: number }, depth = 0): boolean {
+  if (--budget.left < 0 || depth > maxDepthPerObject) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (exceedsValues(value[i], budget, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) if (exceedsValues((value as Record<string, unknown>)[k], budget, depth + 1)) return true;
+  return false;
+}
+
+const tooBig = `has more than ${maxValuesPerObject} values or is nested deeper than ${maxDepthPerObject} levels (YAML aliases?): not checked`;
+
 export function parseManifests(text: string, file: string): LoadResult {
   const result: LoadResult = { objects: [], errors: [] };
   const isJson = file.endsWith('.json');
@@ -146,8 +169,16 @@ export function parseManifests(text: string, file: string): LoadResult {
           result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `items[${listIndex}] is not a Kubernetes object` });
           return;
         }
+        if (exceedsValues(item, { left: maxValuesPerObject })) {
+          result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `items[${listIndex}] ${tooBig}` });
+          return;
+        }
         result.objects.push({ object: item as KubeObject, source: { file, line: firstLine, column: 1 }, document, listIndex });
       });
+      continue;
+    }
+    if (exceedsValues(value, { left: maxValuesPerObject })) {
+      result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `document ${tooBig}` });
       continue;
     }
     const loaded: LoadedObject = { object: value as KubeObject, source: { file, line: firstLine, column: 1 }, document };

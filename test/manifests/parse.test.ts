@@ -52,3 +52,27 @@ describe('parseManifests', () => {
     expect(objects[0].object.metadata?.name).toBe('s');
   });
 });
+
+describe('parseManifests on hostile input', () => {
+  it('refuses a YAML alias bomb with a clear error instead of expanding it', () => {
+    const levels = Array.from({ length: 8 }, (_, i) =>
+      i === 0 ? 'x0: &a0 [l, l, l, l, l, l, l, l, l, l]' : `x${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`,
+    );
+    const text = ['kind: BackendTLSPolicy', 'metadata: {name: bomb}', ...levels].join('\n');
+    const started = Date.now();
+    const { objects, errors } = parseManifests(text, 'bomb.yaml');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(objects).toEqual([]);
+    expect(errors[0].message).toMatch(/has more than 100000 values or is nested deeper than 1000 levels/);
+  });
+
+  it('refuses JSON nested deeper than the walks after it can take', () => {
+    const text = `{"kind": "X", "x": ${'['.repeat(2000)}${']'.repeat(2000)}}`;
+    expect(parseManifests(text, 'deep.json').errors[0].message).toMatch(/nested deeper than 1000 levels/);
+  });
+
+  it('keeps a few shared aliases, which real manifests use', () => {
+    const text = 'kind: ConfigMap\nmetadata: {name: a}\ndata: &d {k: v}\nbinaryData: *d\n';
+    expect(parseManifests(text, 'ok.yaml').objects).toHaveLength(1);
+  });
+});
