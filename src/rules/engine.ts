@@ -5,15 +5,15 @@ import { compileCel, type CompiledExpression } from './cel/compile.js';
 import { isErr } from './cel/runtime.js';
 import './functions.js';
 import { emptyConfig, readRuleConfig, type RuleConfig } from './config.js';
-import { blockingReasons, fieldError, formatValue, goQuote } from './field-errors.js';
-import { metadataDecodeError, validateMetadata } from './schema/metadata.js';
+import { blockingReasons, fieldError, formatValue, goQuote, jsonType } from './field-errors.js';
+import { metadataDecodeError, metadataRuleIds, validateMetadata } from './schema/metadata.js';
 import { dropNulls } from './schema/nulls.js';
 import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
 import { fieldOf, parseRulePath, pointerOf, walkPath } from './walk.js';
-import { ratchet } from './ratchet.js';
+import { deepEqual, ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultRulesDir = join(packageRoot, 'rules');
@@ -71,14 +71,6 @@ function compileRule(spec: RuleSpec, config: RuleConfig): CompiledRule {
     params,
     transition: Boolean(check?.uses.has('oldSelf')),
   };
-}
-
-/** Kubernetes' type names of a CEL rule's node, as printed in its "Invalid value". */
-function nodeType(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (v === null) return 'null';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v === 'object' ? 'object' : typeof v;
 }
 
 function joinField(base: string, rel: string | undefined): string {
@@ -202,7 +194,7 @@ class RuleEngine implements Engine {
       if (typeof m === 'string' && m !== '') message = m;
     }
     if (isErr(result)) message = `${message} (rule could not be evaluated: ${result.message})`;
-    const printed = spec.value === 'self' ? formatValue(pick(node, spec.fieldPath)) : goQuote(spec.valueType ?? nodeType(node));
+    const printed = spec.value === 'self' ? formatValue(pick(node, spec.fieldPath)) : goQuote(spec.valueType ?? jsonType(node));
     return fieldError.invalidRaw({ rule: spec.id, field: joinField(field, spec.fieldPath), severity: rule.severity }, printed, message, spec.reason ?? 'FieldValueInvalid');
   }
 
@@ -223,9 +215,9 @@ class RuleEngine implements Engine {
         if (m.field) {
           if (!r.node || typeof r.node !== 'object' || Array.isArray(r.node)) return;
           const holder = r.node as Record<string, unknown>;
-          if (Object.hasOwn(holder, m.field) && sameJson(holder[m.field], value)) return;
+          if (Object.hasOwn(holder, m.field) && deepEqual(holder[m.field], value)) return;
           pending.push({ keys: [...r.keys, m.field], value });
-        } else if (r.parent !== undefined && !sameJson(r.node, value)) {
+        } else if (r.parent !== undefined && !deepEqual(r.node, value)) {
           pending.push({ keys: [...r.keys], value });
         }
       });
@@ -243,10 +235,6 @@ class RuleEngine implements Engine {
     }
     return ops;
   }
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /**
@@ -307,4 +295,5 @@ export function loadEngine(options: EngineOptions = {}): Engine {
   return new RuleEngine(ruleset, file.schema, file, rules, config);
 }
 
-export { schemaRuleIds };
+/** Every rule id the engine reports on its own, outside the CEL rules: each must have a file in rules/. */
+export const builtinRuleIds: readonly string[] = [...Object.values(schemaRuleIds), ...Object.values(ruleOnlyIds), ...metadataRuleIds];

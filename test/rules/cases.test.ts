@@ -42,10 +42,10 @@ describe.each(rules.map((r) => [r.id, r] as const))('%s', (id) => {
 
 describe('the rule catalogue', () => {
   it('has a rule file for every id the engine reports on its own (schema keywords, unknown fields, ...)', async () => {
-    const { schemaRuleIds } = await import('../../src/rules/schema/structural.js');
+    const { builtinRuleIds } = await import('../../src/rules/engine.js');
     const ids = new Set(rules.map((r) => r.id));
-    const builtins = [...Object.values(schemaRuleIds), 'crd-unknown-field', 'crd-metadata-name', 'crd-served-version', 'crd-rules-not-checked'];
-    expect(builtins.filter((id) => !ids.has(id))).toEqual([]);
+    expect(builtinRuleIds.length).toBeGreaterThanOrEqual(16);
+    expect(builtinRuleIds.filter((id) => !ids.has(id))).toEqual([]);
   });
 
   it('lists every rule in rules/README.md and nothing else', async () => {

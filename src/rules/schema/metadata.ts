@@ -102,6 +102,9 @@ function isQualifiedName(value: string): string[] {
 /** apimachinery's maskTrailingDash, quirk included: a trailing '-' takes the character before it along */
 const maskTrailingDash = (name: string) => (name.length > 1 && name.endsWith('-') ? name.slice(0, -2) + 'a' : name);
 
+/** The rule ids validateMetadata reports under. */
+export const metadataRuleIds = ['crd-metadata-name', 'crd-metadata-labels', 'crd-metadata-annotations'] as const;
+
 export function validateMetadata(object: Record<string, unknown>): Finding[] {
   const meta = (object.metadata ?? {}) as Record<string, unknown>;
   const out: Finding[] = [];
