@@ -1,37 +1,43 @@
 /**
- * A bound the webhook sets before handing an object to the rules: lists longer than any valid BackendTLSPolicy
- * could hold by many orders of magnitude (the CRD allows at most 16 items per list). The apiserver validates
- * the schema before calling a validating webhook, but a mutating webhook sees the object first, and the rules
- * walk every item of a list before reporting "Too many": 100k items cost seconds. Refusing such an object up
- * front keeps every answer fast; the message says why.
+ * Bounds the webhook sets on a parsed body before anything else reads it, in one walk (this runs for every
+ * review, so it allocates nothing unless it finds something):
+ * - nesting depth: a deeply nested value would blow the stack of every recursive walk after it;
+ * - list length: lists longer than any valid BackendTLSPolicy could hold by many orders of magnitude (the CRD
+ *   allows at most 16 items per list). The apiserver validates the schema before calling a validating webhook,
+ *   but a mutating webhook sees the object first, and the rules walk every item of a list before reporting
+ *   "Too many": 100k items cost seconds. Refusing such an object up front keeps every answer fast.
  */
 export const DEFAULT_MAX_LIST_ITEMS = 10_000;
 
-export interface OversizedList {
-  path: string;
-  length: number;
+export interface Bounds {
+  maxDepth: number;
+  maxListItems: number;
 }
 
-/**
- * The first list longer than `max` in `value`, or undefined. The body's depth is already bounded (the JSON
- * parser refuses deeper bodies), so plain recursion is safe; the path is built only for a list that is found.
- */
-export function findOversizedList(value: unknown, max: number): OversizedList | undefined {
-  const keys: Array<string | number> = [];
-  const found = search(value, max, keys);
+export type BoundsViolation = { kind: 'depth' } | { kind: 'list'; path: string; length: number };
+
+type Key = string | number;
+
+/** The first bound `value` breaks, or undefined. Recursion stops at `maxDepth`: the stack stays shallow. */
+export function findBoundsViolation(value: unknown, bounds: Bounds): BoundsViolation | undefined {
+  const keys: Key[] = [];
+  const found = search(value, bounds, 1, keys);
   if (found === undefined) return undefined;
-  const path = keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
-  return { path: path || '<root>', length: found };
+  if (found === TOO_DEEP) return { kind: 'depth' };
+  return { kind: 'list', path: pathOf(keys), length: found };
 }
 
-/** The length of the first oversized list below `node`; `keys` is left holding the path to it. */
-function search(node: unknown, max: number, keys: Array<string | number>): number | undefined {
+const TOO_DEEP = -1;
+
+/** TOO_DEEP, the length of the first oversized list (leaving `keys` holding the path to it), or undefined. */
+function search(node: unknown, bounds: Bounds, depth: number, keys: Key[]): number | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
+  if (depth > bounds.maxDepth) return TOO_DEEP;
   if (Array.isArray(node)) {
-    if (node.length > max) return node.length;
+    if (node.length > bounds.maxListItems) return node.length;
     for (let i = 0; i < node.length; i++) {
       keys.push(i);
-      const found = search(node[i], max, keys);
+      const found = search(node[i], bounds, depth + 1, keys);
       if (found !== undefined) return found;
       keys.pop();
     }
@@ -39,9 +45,20 @@ function search(node: unknown, max: number, keys: Array<string | number>): numbe
   }
   for (const k in node) {
     keys.push(k);
-    const found = search((node as Record<string, unknown>)[k], max, keys);
+    const found = search((node as Record<string, unknown>)[k], bounds, depth + 1, keys);
     if (found !== undefined) return found;
     keys.pop();
   }
   return undefined;
+}
+
+/**
+ * The path as the user knows it: relative to the object under review when the list is inside
+ * `request.object` or `request.oldObject` (`spec.targetRefs`), else from the body's root.
+ */
+function pathOf(keys: Key[]): string {
+  const inObject = keys[0] === 'request' && (keys[1] === 'object' || keys[1] === 'oldObject');
+  const rel = inObject ? keys.slice(2) : keys;
+  const path = rel.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
+  return path || '<root>';
 }

@@ -99,6 +99,23 @@ describe('logs', () => {
     expect(logs.find((l) => l.uid === 'log-2')).toMatchObject({ msg: 'admitted a kind this webhook does not check', skipped: 'kind', kind: '/v1/Service' });
   });
 
+  it('log clean admissions at debug only, and patches at info', async () => {
+    await post('/validate', reviewOf(goodPolicy(), { uid: 'log-3' }));
+    expect(logs.find((l) => l.uid === 'log-3')).toBeUndefined();
+    const patchable = goodPolicy() as any;
+    patchable.spec.validation.hostname = 'API.Example.com.';
+    await post('/mutate', reviewOf(patchable, { uid: 'log-4' }));
+    expect(logs.find((l) => l.uid === 'log-4')).toMatchObject({ level: 30, decision: 'patched', patchOps: 1 });
+    const log = server.app.btls.log;
+    log.level = 'debug';
+    try {
+      await post('/validate', reviewOf(goodPolicy(), { uid: 'log-5' }));
+    } finally {
+      log.level = 'info';
+    }
+    expect(logs.find((l) => l.uid === 'log-5')).toMatchObject({ level: 20, msg: 'admission review', decision: 'allowed', name: 'tls-upstream-dev' });
+  });
+
   it('log rejected requests at warn with their code', async () => {
     await post('/validate', '{nope');
     expect(logs.some((l) => l.level === 40 && l.code === 'BTLS_ERR_INVALID_JSON' && l.msg === 'request rejected')).toBe(true);

@@ -1,4 +1,5 @@
-import { jsonDepthExceeds, valueDepthExceeds } from '../../src/server/json.js';
+import { findBoundsViolation } from '../../src/admission/limits.js';
+import { jsonDepthExceeds, plainParseIsSafe } from '../../src/server/json.js';
 
 describe('JSON depth limits', () => {
   it.each([
@@ -12,7 +13,7 @@ describe('JSON depth limits', () => {
     ['{"s":"\\\\\\"[[[["}', 1, false],
   ])('the raw scan of %s with limit %d says %s, brackets in strings not counted', (text, max, exceeds) => {
     expect(jsonDepthExceeds(text, max)).toBe(exceeds);
-    expect(valueDepthExceeds(JSON.parse(text), max)).toBe(exceeds);
+    expect(findBoundsViolation(JSON.parse(text), { maxDepth: max, maxListItems: 100 })?.kind === 'depth').toBe(exceeds);
   });
 
   it('scans a million levels in a few ms', () => {
@@ -20,5 +21,30 @@ describe('JSON depth limits', () => {
     const started = Date.now();
     expect(jsonDepthExceeds(text, 64)).toBe(true);
     expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it.each([
+    ['{"a":1}', true],
+    ['{"__proto__":{}}', false],
+    ['{"constructor":{"prototype":{}}}', false],
+    ['{"\\u005f_proto__":{}}', false],
+    ['{"s":"caf\\u00e9"}', false],
+  ])('takes the plain JSON.parse path for %s: %s', (text, plain) => {
+    expect(plainParseIsSafe(text)).toBe(plain);
+  });
+});
+
+describe('list bounds', () => {
+  it('finds the first list over the limit, with a path relative to the object under review', () => {
+    const body = { request: { object: { spec: { targetRefs: [{}, {}, {}] } } } };
+    expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: 'spec.targetRefs', length: 3 });
+    const old = { request: { oldObject: { spec: { a: [[1, 2, 3]] } } } };
+    expect(findBoundsViolation(old, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: 'spec.a[0]', length: 3 });
+  });
+
+  it('names lists outside the objects from the body root, and passes short lists', () => {
+    const body = { request: { userInfo: { groups: ['a', 'b', 'c'] }, object: { spec: {} } } };
+    expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: 'request.userInfo.groups', length: 3 });
+    expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 3 })).toBeUndefined();
   });
 });
