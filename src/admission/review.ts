@@ -42,9 +42,12 @@ export function validateRequest(request: AdmissionRequest, engine: Engine): Revi
   } catch (err) {
     return result(request, errored(500, `evaluating the ${POLICY_KIND} failed: ${messageOf(err)}`), [], []);
   }
-  const decision = findings.some((f) => f.severity === 'deny')
-    ? denied(findings, objectName(request))
-    : allowed(warningsOf(findings));
+  const decision =
+    findings.length === 0
+      ? allowed()
+      : findings.some((f) => f.severity === 'deny')
+        ? denied(findings, objectName(request))
+        : allowed(warningsOf(findings));
   return result(request, decision, findings, []);
 }
 

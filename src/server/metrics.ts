@@ -1,12 +1,14 @@
 /** Prometheus metrics of one server instance (own registry, so that several servers can live in one process). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { DeferredCounter, FixedLabelHistogram } from './hot-metrics.js';
 
 export interface WebhookMetrics {
   registry: Registry;
-  reviews: Counter<'webhook' | 'operation' | 'decision'>;
+  /** counted on every review: see hot-metrics.ts */
+  reviews: DeferredCounter<'webhook' | 'operation' | 'decision'>;
   denials: Counter<'rule'>;
   warnings: Counter<'rule'>;
-  latency: Histogram<'webhook'>;
+  latency: FixedLabelHistogram<'validate' | 'mutate'>;
   rejected: Counter<'code'>;
   tlsReloads: Counter<'result'>;
   certNotAfter: Gauge;
@@ -17,11 +19,11 @@ export function createMetrics(registry = new Registry()): WebhookMetrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    reviews: new Counter({
+    reviews: new DeferredCounter({
       name: 'btls_admission_reviews_total',
       help: 'AdmissionReviews answered, by webhook (validate, mutate), operation and decision (allowed, denied, patched, errored).',
       labelNames: ['webhook', 'operation', 'decision'],
-      registers,
+      registry,
     }),
     denials: new Counter({
       name: 'btls_admission_denials_total',
@@ -35,12 +37,13 @@ export function createMetrics(registry = new Registry()): WebhookMetrics {
       labelNames: ['rule'],
       registers,
     }),
-    latency: new Histogram({
+    latency: new FixedLabelHistogram({
       name: 'btls_admission_review_duration_seconds',
-      help: 'Time from request to response for /validate and /mutate, body parsing included.',
-      labelNames: ['webhook'],
+      help: 'Time from request to answer for each AdmissionReview on /validate and /mutate, body parsing included.',
+      label: 'webhook',
+      values: ['validate', 'mutate'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
+      registry,
     }),
     rejected: new Counter({
       name: 'btls_http_rejected_requests_total',
