@@ -75,7 +75,7 @@ async function serve(kind, dir) {
     const { createLogger } = await import(join(root, 'dist/server/logger.js'));
     // the logging `btls serve` does (one JSON line per review at info), written to /dev/null
     const logger = process.env.BENCH_BTLS_LOG === 'off' ? false : createLogger({ level: 'info', dest: '/dev/null' });
-    const engine = process.env.BENCH_BTLS_ENGINE === 'noop' ? { ruleset: 'noop', evaluate: () => [], mutate: () => [] } : loadEngine();
+    const engine = process.env.BENCH_BTLS_ENGINE === 'noop' ? { ruleset: 'noop', evaluate: () => [], mutate: () => [] } : loadEngine({ crdRules: process.env.BENCH_BTLS_CRD_RULES ?? 'auto' }); // as `btls serve` does by default
     const running = await startServer({ engine, tls, logger, host: '127.0.0.1', port: 0 });
     port = running.port;
   }

@@ -5,6 +5,7 @@ import { compileCel, type CompiledExpression } from './cel/compile.js';
 import { isErr } from './cel/runtime.js';
 import './functions.js';
 import { emptyConfig, readRuleConfig, type RuleConfig } from './config.js';
+import type { CrdRulesMode } from './crd-rules-mode.js';
 import { blockingReasons, fieldError, formatValue, goQuote, jsonType } from './field-errors.js';
 import { metadataDecodeError, metadataRuleIds, validateMetadata } from './schema/metadata.js';
 import { dropNulls } from './schema/nulls.js';
@@ -12,7 +13,7 @@ import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/st
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
-import { fieldOf, parseRulePath, pointerOf, walkPath } from './walk.js';
+import { fieldOf, parseRulePath, pointerOf, walkPath, type Key, type NodeVisitor, type Parent } from './walk.js';
 import { deepEqual, ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,6 +29,14 @@ export interface EngineOptions {
   config?: RuleConfig;
   rulesDir?: string;
   schemaFile?: string;
+  /**
+   * `enforce` (the default): check the CRD's schema and CEL rules (phase `crd`) as kube-apiserver does.
+   * `skip`: evaluate only the rules the CRD does not express. For a validating webhook: the apiserver has
+   * validated the object against the CRD it serves before calling it, and checking a pinned copy of that
+   * schema again would refuse fields and enum values of a newer Gateway API release once the cluster has it.
+   * `auto`: `skip`, except for the rule set `crd`, which has nothing else to evaluate (`btls serve`'s default).
+   */
+  crdRules?: CrdRulesMode;
 }
 
 interface CompiledRule {
@@ -92,6 +101,7 @@ class RuleEngine implements Engine {
   private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
   private readonly match: { group: string; kind: string; version: string; served: string[] };
   private readonly groupPrefix: string;
+  readonly crdRulesSkipped: boolean;
 
   constructor(
     readonly ruleset: string,
@@ -99,7 +109,9 @@ class RuleEngine implements Engine {
     meta: { group: string; kind: string; version: string; served: string[] },
     rules: RuleSpec[],
     config: RuleConfig,
+    private readonly crdEnforced: boolean,
   ) {
+    this.crdRulesSkipped = !crdEnforced;
     this.match = meta;
     this.groupPrefix = `${meta.group}/`;
     this.structural = new StructuralValidator(schema);
@@ -110,7 +122,10 @@ class RuleEngine implements Engine {
     const enabled = rules.filter((r) => r.sets.includes(ruleset) && config.rules[r.id]?.enabled !== false);
     const enabledIds = new Set(enabled.map((r) => r.id));
     const compiled = enabled.filter((r) => r.rule !== undefined || r.mutation !== undefined).map((r) => compileRule(r, config));
-    this.validations = compiled.filter((r) => r.check);
+    this.validations = compiled.filter((r) => r.check && (crdEnforced || r.spec.phase !== 'crd'));
+    if (this.validations.length === 0 && !crdEnforced) {
+      throw new Error(`rule set '${ruleset}' has no rules left to evaluate when the CRD's own rules are skipped`);
+    }
     this.mutations = compiled.filter((r) => r.value);
     const declared = new Map(rules.map((r) => [r.id, r.severity]));
     this.severityOf = (id, fallback) => (enabledIds.has(id) ? (config.rules[id]?.severity ?? declared.get(id) ?? fallback) : undefined);
@@ -134,6 +149,10 @@ class RuleEngine implements Engine {
 
   evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
     if (!this.applies(input)) return [];
+    if (!this.crdEnforced) {
+      const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+      return this.runRules(input, oldObject, [], context);
+    }
     // the apiserver drops null fields before validating (a null optional field is an absent one)
     const object = dropValidatedNulls(input);
     const decodeError = metadataDecodeError(object);
@@ -141,52 +160,49 @@ class RuleEngine implements Engine {
       // an HTTP 400 while decoding: nothing else is looked at
       return this.adjust([{ rule: ruleOnlyIds.decode, field: 'metadata', message: decodeError, severity: 'deny', reason: 'FieldValueTypeInvalid' }]);
     }
-    const version = String(object.apiVersion).split('/')[1];
+    const apiVersion = String(object.apiVersion);
+    const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
     if (!this.match.served.includes(version)) {
       return this.adjust([
         fieldError.notSupported({ rule: ruleOnlyIds.servedVersion, field: 'apiVersion' }, object.apiVersion, this.match.served.map((v) => `${this.match.group}/${v}`)),
       ]);
     }
     // the strict decoder sees the JSON as sent: an unknown field with a null value is still unknown
-    const unknown = unknownFields(input, this.schema).map((field) => ({
-      rule: ruleOnlyIds.unknownField,
-      field,
-      // the strict decoder quotes the path as it is, without escaping
-      message: `unknown field "${field}"`,
-      severity: 'deny' as const,
-      reason: 'FieldValueInvalid',
-    }));
-    const adjustedUnknown = this.adjust(unknown);
+    const unknown = unknownFields(input, this.schema);
+    const adjustedUnknown = unknown.length === 0 ? [] : this.adjust(unknown.map(unknownFieldFinding));
     // the apiserver rejects unknown fields while decoding (HTTP 400), before validating anything else;
     // the default set goes on, so that its friendlier rules (e.g. same-namespace refs) are shown as well
     if (adjustedUnknown.length && this.ruleset === 'crd') return cap(adjustedUnknown);
 
     const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? dropNulls(context.oldObject) : undefined;
-    const schemaFindings = ratchet(this.adjust([...validateMetadata(object), ...this.structural.check(object)]), object, oldObject);
-    const findings = [...adjustedUnknown, ...schemaFindings];
+    const schema = validateMetadata(object);
+    for (const f of this.structural.check(object)) schema.push(f);
+    const findings = adjustedUnknown;
+    if (schema.length > 0) for (const f of ratchet(this.adjust(schema), object, oldObject)) findings.push(f);
     if (findings.some((f) => blockingReasons.has(f.reason))) {
       findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
       return cap(findings);
     }
+    return this.runRules(object, oldObject, findings, context);
+  }
+
+  /** The CEL rules of the table, after the schema-level checks (or instead of them); appends to `findings`. */
+  private runRules(object: Record<string, unknown>, oldObject: unknown, findings: Finding[], context: EvaluationContext): Finding[] {
     // only the certificate-validity rules read `now`, and only where references are given
-    const now = context.references ? (context.now ?? new Date()).toISOString() : undefined;
     const references = context.references;
+    const now = references ? (context.now ?? new Date()).toISOString() : undefined;
+    const visitor = new ValidationVisitor(this, object, oldObject, references, now, findings);
     for (const rule of this.validations) {
       if (rule.spec.phase === 'references' && !references) continue;
-      const check = rule.check!.positional;
-      walkPath(rule.steps, object, oldObject, (r) => {
-        if (rule.transition && r.old === undefined) return;
-        const result = check(r.node, r.old, object, oldObject, rule.params, references, now);
-        if (result === true) return;
-        const vars = { self: r.node, oldSelf: r.old, object, oldObject, params: rule.params, references, now };
-        findings.push(this.finding(rule, r.node, fieldOf(r.keys), vars, result));
-      });
+      visitor.rule = rule;
+      walkPath(rule.steps, object, oldObject, visitor);
       if (findings.length > maxFindingsPerObject) break;
     }
     return cap(ratchet(findings, object, oldObject));
   }
 
-  private finding(rule: CompiledRule, node: unknown, field: string, vars: Record<string, unknown>, result: unknown): Finding {
+  /** @internal the visitor's way back to the engine when a rule fails */
+  finding(rule: CompiledRule, node: unknown, field: string, vars: Record<string, unknown>, result: unknown): Finding {
     const spec = rule.spec;
     let message = spec.message;
     if (rule.message) {
@@ -207,20 +223,21 @@ class RuleEngine implements Engine {
     for (const rule of this.mutations) {
       const m = rule.spec.mutation!;
       const pending: Array<{ keys: Array<string | number>; value: unknown }> = [];
-      walkPath(rule.steps, working, undefined, (r) => {
-        const vars = { self: r.node, object: working, params: rule.params };
+      const visit = (node: unknown, _old: unknown, keys: readonly Key[], parent: Parent | undefined): void => {
+        const vars = { self: node, object: working, params: rule.params };
         if (rule.when && rule.when(vars) !== true) return;
         const value = rule.value!(vars);
         if (isErr(value) || value === undefined) return;
         if (m.field) {
-          if (!r.node || typeof r.node !== 'object' || Array.isArray(r.node)) return;
-          const holder = r.node as Record<string, unknown>;
+          if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+          const holder = node as Record<string, unknown>;
           if (Object.hasOwn(holder, m.field) && deepEqual(holder[m.field], value)) return;
-          pending.push({ keys: [...r.keys, m.field], value });
-        } else if (r.parent !== undefined && !deepEqual(r.node, value)) {
-          pending.push({ keys: [...r.keys], value });
+          pending.push({ keys: [...keys, m.field], value });
+        } else if (parent !== undefined && !deepEqual(node, value)) {
+          pending.push({ keys: [...keys], value });
         }
-      });
+      };
+      walkPath(rule.steps, working, undefined, { visit });
       if (pending.length === 0) continue;
       if (!copied) {
         working = structuredClone(working);
@@ -235,6 +252,34 @@ class RuleEngine implements Engine {
     }
     return ops;
   }
+}
+
+/** Runs the current rule on each node its path reaches; one per evaluation, reused across rules. */
+class ValidationVisitor implements NodeVisitor {
+  rule!: CompiledRule;
+
+  constructor(
+    private readonly engine: RuleEngine,
+    private readonly object: Record<string, unknown>,
+    private readonly oldObject: unknown,
+    private readonly references: EvaluationContext['references'],
+    private readonly now: string | undefined,
+    private readonly findings: Finding[],
+  ) {}
+
+  visit(node: unknown, old: unknown, keys: readonly Key[]): void {
+    const rule = this.rule;
+    if (rule.transition && old === undefined) return;
+    const result = rule.check!.positional(node, old, this.object, this.oldObject, rule.params, this.references, this.now);
+    if (result === true) return;
+    const vars = { self: node, oldSelf: old, object: this.object, oldObject: this.oldObject, params: rule.params, references: this.references, now: this.now };
+    this.findings.push(this.engine.finding(rule, node, fieldOf(keys), vars, result));
+  }
+}
+
+function unknownFieldFinding(field: string): Finding {
+  // the strict decoder quotes the path as it is, without escaping
+  return { rule: ruleOnlyIds.unknownField, field, message: `unknown field "${field}"`, severity: 'deny', reason: 'FieldValueInvalid' };
 }
 
 /**
@@ -292,7 +337,9 @@ export function loadEngine(options: EngineOptions = {}): Engine {
   const sets = new Set(rules.flatMap((r) => r.sets));
   if (!sets.has(ruleset)) throw new Error(`unknown rule set '${ruleset}' (known: ${[...sets].sort().join(', ')})`);
   const file = JSON.parse(readFileSync(options.schemaFile ?? defaultSchemaFile, 'utf8')) as SchemaFile;
-  return new RuleEngine(ruleset, file.schema, file, rules, config);
+  const mode = options.crdRules ?? 'enforce';
+  const enforceCrd = mode === 'enforce' || (mode === 'auto' && ruleset === 'crd');
+  return new RuleEngine(ruleset, file.schema, file, rules, config, enforceCrd);
 }
 
 /** Every rule id the engine reports on its own, outside the CEL rules: each must have a file in rules/. */

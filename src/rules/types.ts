@@ -63,6 +63,8 @@ export interface KubeObject {
 /** The compiled rule set: pure, synchronous, safe to share across requests. */
 export interface Engine {
   readonly ruleset: string;
+  /** true when the CRD's own schema and CEL rules are left to the API server (EngineOptions.crdRules) */
+  readonly crdRulesSkipped?: boolean;
   evaluate(object: unknown, context?: EvaluationContext): Finding[];
   /** JSON patch that applies the rule table's mutations; empty when nothing would change */
   mutate(object: unknown): JsonPatchOp[];

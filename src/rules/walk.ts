@@ -1,20 +1,22 @@
 import { childPath } from './schema/paths.js';
 
-type Key = string | number;
+export type Key = string | number;
+
+/** The list or map holding a reached node. */
+export type Parent = Record<string, unknown> | unknown[];
 
 /**
- * A node reached by a rule path. Its Kubernetes field path and JSON pointer are built only when asked for
- * (a finding or a patch): most nodes pass their rules, and building strings for each was most of the cost
- * of an evaluation.
+ * What a rule path walk calls for each node it reaches. An object with a method rather than a callback and a
+ * record per node: the engine walks a path for every rule of every evaluation, and one visitor per evaluation
+ * with positional arguments allocates nothing per rule or per node.
  */
-export interface Reached {
-  node: unknown;
-  /** the same node in the old object, where the path has no `[*]` (atomic lists do not correlate) */
-  old?: unknown;
-  parent?: Record<string, unknown> | unknown[];
-  key?: Key;
-  /** the keys from the object to the node; valid during the visit only (copy to keep) */
-  keys: readonly Key[];
+export interface NodeVisitor {
+  /**
+   * `old`: the same node in the old object, where the path has no `[*]` (atomic lists do not correlate).
+   * `keys`: from the object to the node, valid during the call only (copy to keep). The field path and JSON
+   * pointer are built from them only when asked for (a finding or a patch): most nodes pass their rules.
+   */
+  visit(node: unknown, old: unknown, keys: readonly Key[], parent: Parent | undefined, key: Key | undefined): void;
 }
 
 export const fieldOf = (keys: readonly Key[]): string => keys.reduce<string>((p, k) => childPath(p, k), '');
@@ -42,15 +44,14 @@ export function parseRulePath(path: string): Step[] {
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Calls `visit` for each node the path reaches; absent and null fields reach nothing (rules apply to what is there). */
-export function walkPath(steps: Step[], object: unknown, old: unknown, visit: (r: Reached) => void): void {
-  go(steps, [], visit, 0, object, old, old !== undefined, undefined, undefined);
+/** Calls `visitor.visit` for each node the path reaches; absent and null fields reach nothing (rules apply to what is there). */
+export function walkPath(steps: Step[], object: unknown, old: unknown, visitor: NodeVisitor): void {
+  go(steps, [], visitor, 0, object, old, old !== undefined, undefined, undefined);
 }
 
-// a module-level function rather than a closure per call: walkPath runs for every rule of every evaluation
-function go(steps: Step[], keys: Key[], visit: (r: Reached) => void, i: number, node: unknown, oldNode: unknown, correlated: boolean, parent: Reached['parent'], key: Key | undefined): void {
+function go(steps: Step[], keys: Key[], visitor: NodeVisitor, i: number, node: unknown, oldNode: unknown, correlated: boolean, parent: Parent | undefined, key: Key | undefined): void {
   if (i === steps.length) {
-    visit({ node, old: correlated ? oldNode : undefined, parent, key, keys });
+    visitor.visit(node, correlated ? oldNode : undefined, keys, parent, key);
     return;
   }
   const step = steps[i];
@@ -59,20 +60,20 @@ function go(steps: Step[], keys: Key[], visit: (r: Reached) => void, i: number, 
     const next = node[step.key];
     if (next === undefined || next === null || !Object.hasOwn(node, step.key)) return;
     keys.push(step.key);
-    go(steps, keys, visit, i + 1, next, correlated && isMap(oldNode) ? oldNode[step.key] : undefined, correlated, node, step.key);
+    go(steps, keys, visitor, i + 1, next, correlated && isMap(oldNode) ? oldNode[step.key] : undefined, correlated, node, step.key);
     keys.pop();
   } else if (step.kind === 'items') {
     if (!Array.isArray(node)) return;
     for (let idx = 0; idx < node.length; idx++) {
       keys.push(idx);
-      go(steps, keys, visit, i + 1, node[idx], undefined, false, node, idx);
+      go(steps, keys, visitor, i + 1, node[idx], undefined, false, node, idx);
       keys.pop();
     }
   } else {
     if (!isMap(node)) return;
     for (const k of Object.keys(node)) {
       keys.push(k);
-      go(steps, keys, visit, i + 1, node[k], undefined, false, node, k);
+      go(steps, keys, visitor, i + 1, node[k], undefined, false, node, k);
       keys.pop();
     }
   }

@@ -1,9 +1,10 @@
 import { mutateRequest, review, reviewMutation, validateRequest } from '../../src/admission/review.js';
 import type { AdmissionRequest, AdmissionResponse } from '../../src/admission/types.js';
 import type { Engine, EvaluationContext, KubeObject } from '../../src/rules/types.js';
-import { badPolicy, decodePatch, goodPolicy, reviewOf, testEngine } from '../server/helpers.js';
+import { badPolicy, decodePatch, goodPolicy, reviewOf, testEngineWithCrd } from '../server/helpers.js';
 
-const engine = testEngine();
+// the CRD's rules enforced (`btls serve --crd-rules enforce`): the answers below quote them as the apiserver would
+const engine = testEngineWithCrd();
 
 function requestOf(object: unknown, o: Parameters<typeof reviewOf>[1] = {}): AdmissionRequest {
   return reviewOf(object, o).request as AdmissionRequest;

@@ -73,7 +73,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (t: T) => boolean, timeou
 }
 
 d('btls webhook in the kube-apiserver path', () => {
-  const engine = loadEngine({ ruleset: 'default' }); // what `btls serve` runs by default
+  const engine = loadEngine({ ruleset: 'default', crdRules: 'auto' }); // what `btls serve` runs by default
   let dir = '';
   let port = 0;
   let server: Served | undefined;

@@ -19,6 +19,42 @@ const policy = (patch: (p: any) => void = () => {}) => {
 };
 const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
 
+describe('the CRD rules mode', () => {
+  // an unknown field, a SAN the CRD's CEL rule refuses (type URI without uri), and an IP hostname (a spec rule)
+  const mixed = policy((p) => {
+    p.spec.extra = true;
+    p.spec.validation.hostname = '10.0.0.1';
+    p.spec.validation.subjectAltNames = [{ type: 'URI' }];
+  });
+  const ids = (fs: Array<{ rule: string }>) => [...new Set(fs.map((f) => f.rule))].sort();
+
+  it('enforce (the default) reports the CRD findings along with the spec rules', () => {
+    expect(ids(loadEngine().evaluate(mixed))).toEqual(expect.arrayContaining(['crd-subject-alt-name-uri', 'crd-unknown-field', 'hostname-not-ip']));
+  });
+
+  it('skip leaves the CRD schema and its CEL rules to the API server and runs the rest', () => {
+    const skip = loadEngine({ crdRules: 'skip' });
+    expect(skip.crdRulesSkipped).toBe(true);
+    expect(ids(skip.evaluate(mixed))).toEqual(['hostname-not-ip']);
+    expect(skip.evaluate(policy())).toEqual([]);
+    // transition and mutation rules are unaffected
+    expect(skip.mutate(policy((p) => (p.spec.validation.hostname = 'Backend.Example.com')))).toEqual([
+      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com' },
+    ]);
+  });
+
+  it('auto skips them, except for the rule set crd, which has nothing else', () => {
+    expect(ids(loadEngine({ crdRules: 'auto' }).evaluate(mixed))).toEqual(['hostname-not-ip']);
+    const crdSet = loadEngine({ ruleset: 'crd', crdRules: 'auto' });
+    expect(crdSet.crdRulesSkipped).toBe(false);
+    expect(ids(crdSet.evaluate(mixed))).toEqual(['crd-unknown-field']);
+  });
+
+  it('refuses the rule set crd with its rules skipped: nothing would be checked', () => {
+    expect(() => loadEngine({ ruleset: 'crd', crdRules: 'skip' })).toThrow("rule set 'crd' has no rules left to evaluate when the CRD's own rules are skipped");
+  });
+});
+
 describe('the engine', () => {
   const engine = loadEngine();
   const crd = loadEngine({ ruleset: 'crd' });

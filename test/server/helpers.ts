@@ -146,8 +146,14 @@ import { loadEngine } from '../../src/rules/engine.js';
 import type { Engine } from '../../src/rules/types.js';
 
 let shared: Engine | undefined;
-/** The real default rule set, compiled once per test file. */
+let withCrd: Engine | undefined;
+/** What `btls serve` runs by default (the default rule set, the CRD's own rules left to the apiserver), compiled once per test file. */
 export function testEngine(): Engine {
-  shared ??= loadEngine();
+  shared ??= loadEngine({ crdRules: 'auto' });
   return shared;
+}
+/** The default rule set with the CRD's rules enforced (`btls serve --crd-rules enforce`). */
+export function testEngineWithCrd(): Engine {
+  withCrd ??= loadEngine({ crdRules: 'enforce' });
+  return withCrd;
 }

@@ -6,7 +6,7 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { startServer, type RunningServer } from '../../src/server/main.js';
-import { badPolicy, call, decodePatch, goodPolicy, makePki, postReview, reviewOf, testEngine, type TestPki } from './helpers.js';
+import { badPolicy, call, decodePatch, goodPolicy, makePki, postReview, reviewOf, testEngineWithCrd, type TestPki } from './helpers.js';
 
 let pki: TestPki;
 let server: RunningServer;
@@ -15,7 +15,8 @@ const FAST_MS = 2000;
 beforeAll(async () => {
   pki = makePki();
   server = await startServer({
-    engine: testEngine(),
+    // the CRD's rules enforced (`--crd-rules enforce`): hostile values then also reach the schema's patterns and limits
+    engine: testEngineWithCrd(),
     tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
     host: '127.0.0.1',
     port: 0,

@@ -8,7 +8,7 @@ import { run } from '../../src/cli/program.js';
 import type { Io } from '../../src/cli/io.js';
 import { call, makePki } from './helpers.js';
 
-const defaults = { port: '8443', host: '127.0.0.1', shutdownDelay: '0', logLevel: 'info' };
+const defaults = { port: '8443', host: '127.0.0.1', crdRules: 'auto', shutdownDelay: '0', logLevel: 'info' };
 
 describe('parseServeOptions', () => {
   it('resolves paths against the working directory', () => {
@@ -21,6 +21,7 @@ describe('parseServeOptions', () => {
         devCertsDir: '/w/certs',
         configFile: '/w/btls.yaml',
         ruleset: 'crd',
+        crdRules: 'auto',
         shutdownDelayMs: 0,
         logLevel: 'info',
       },
@@ -32,6 +33,7 @@ describe('parseServeOptions', () => {
     [{ port: '70000' }, '--port must be a number from 0 to 65535, got "70000"'],
     [{ tlsCert: 'c.pem' }, '--tls-cert and --tls-key go together (or leave both out to use the dev certificates under certs/)'],
     [{ ruleset: 'strict' }, '--ruleset must be "crd" or "default", got "strict"'],
+    [{ crdRules: 'maybe' }, '--crd-rules must be one of auto, enforce, skip, got "maybe"'],
     [{ shutdownDelay: '5s' }, '--shutdown-delay must be a number of seconds, got "5s"'],
     [{ logLevel: 'loud' }, '--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
   ])('is a usage error when %j', (patch, error) => {
@@ -68,6 +70,7 @@ describe('btls serve', () => {
       const url = await until('the banner', () => /serving (https:\/\/\S+)/.exec(io.err())?.[1]);
       expect(io.err()).toContain(round === 'created' ? 'created a dev CA' : 'using the dev certificates in certs/');
       expect(io.err()).toContain('CA bundle: certs/ca.pem');
+      expect(io.err()).toContain("(rule set default, the CRD's own rules left to the API server)");
       expect(io.err()).toMatch(/try: curl --cacert certs\/ca\.pem -H 'Content-Type: application\/json' --data @examples\/review-denied\.json https:\/\/127\.0\.0\.1:\d+\/validate/);
       const ca = readFileSync(join(cwd, 'certs', 'ca.pem'), 'utf8');
       const denied = await call(`${url}/validate`, { ca, body: readFileSync(new URL('../../examples/review-denied.json', import.meta.url)) });
@@ -82,8 +85,9 @@ describe('btls serve', () => {
   it('serves the given --tls-cert / --tls-key', async () => {
     const pki = makePki();
     const io = bufferIo(pki.dir);
-    const exit = run(['serve', '--port', '0', '--tls-cert', pki.certFile, '--tls-key', pki.keyFile], io);
+    const exit = run(['serve', '--port', '0', '--tls-cert', pki.certFile, '--tls-key', pki.keyFile, '--crd-rules', 'enforce'], io);
     const url = await until('the banner', () => /serving (https:\/\/\S+)/.exec(io.err())?.[1]);
+    expect(io.err()).toContain('(rule set default):');
     expect((await call(`${url}/healthz`, { ca: pki.caPem })).status).toBe(200);
     expect(existsSync(join(pki.dir, 'certs'))).toBe(false);
     process.emit('SIGTERM', 'SIGTERM');

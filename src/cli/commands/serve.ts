@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { ExitCode, type Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 import type { Engine } from '../../rules/types.js';
+// values only: the engine module itself is imported when the server starts
+import { crdRulesModes, type CrdRulesMode } from '../../rules/crd-rules-mode.js';
 
 interface RawOptions {
   port: string;
@@ -11,6 +13,7 @@ interface RawOptions {
   tlsKey?: string;
   config?: string;
   ruleset?: string;
+  crdRules: string;
   shutdownDelay: string;
   logLevel: string;
 }
@@ -23,6 +26,7 @@ export interface ServeConfig {
   devCertsDir: string;
   configFile?: string;
   ruleset?: 'crd' | 'default';
+  crdRules: CrdRulesMode;
   shutdownDelayMs: number;
   logLevel: string;
 }
@@ -38,6 +42,9 @@ export function parseServeOptions(raw: RawOptions, cwd: string): { config: Serve
   if (raw.ruleset !== undefined && raw.ruleset !== 'crd' && raw.ruleset !== 'default') {
     return { error: `--ruleset must be "crd" or "default", got "${raw.ruleset}"` };
   }
+  if (!crdRulesModes.includes(raw.crdRules as CrdRulesMode)) {
+    return { error: `--crd-rules must be one of ${crdRulesModes.join(', ')}, got "${raw.crdRules}"` };
+  }
   if (!/^\d+(\.\d+)?$/.test(raw.shutdownDelay)) return { error: `--shutdown-delay must be a number of seconds, got "${raw.shutdownDelay}"` };
   if (!LOG_LEVELS.includes(raw.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${raw.logLevel}"` };
   return {
@@ -50,6 +57,7 @@ export function parseServeOptions(raw: RawOptions, cwd: string): { config: Serve
       devCertsDir: join(cwd, 'certs'),
       ...(raw.config !== undefined ? { configFile: resolve(cwd, raw.config) } : {}),
       ...(raw.ruleset !== undefined ? { ruleset: raw.ruleset } : {}),
+      crdRules: raw.crdRules as CrdRulesMode,
       shutdownDelayMs: Math.round(Number(raw.shutdownDelay) * 1000),
       logLevel: raw.logLevel,
     },
@@ -66,6 +74,11 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
     .option('--tls-key <file>', 'private key of the serving certificate (PEM)')
     .option('--config <file>', 'rule configuration (the one `btls check` reads)')
     .option('--ruleset <name>', 'rule set: crd (what the API server checks) or default (crd plus the spec rules)')
+    .option(
+      '--crd-rules <mode>',
+      "the CRD's own schema and CEL rules: auto (skip them, since the API server has checked the object against the CRD it serves before calling the webhook; enforce them for --ruleset crd), enforce, or skip",
+      'auto',
+    )
     .option('--shutdown-delay <seconds>', 'on SIGTERM, fail /readyz this long before closing (endpoint propagation)', '0')
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
     .action(async (raw: RawOptions) => {
@@ -93,6 +106,7 @@ async function serve(raw: RawOptions, io: Io): Promise<number> {
     engine = loadEngine({
       ...(config.ruleset !== undefined ? { ruleset: config.ruleset } : {}),
       ...(config.configFile !== undefined ? { configFile: config.configFile } : {}),
+      crdRules: config.crdRules,
     });
   } catch (err) {
     io.stderr.write(`btls serve: cannot load the rules: ${(err as Error).message}\n`);
@@ -139,7 +153,7 @@ async function serve(raw: RawOptions, io: Io): Promise<number> {
   const cacert = caFile !== undefined ? shown(io, caFile) : '<the CA that signed your certificate>';
   io.stderr.write(
     [
-      `btls webhook serving ${server.url} (rule set ${engine.ruleset}): POST /validate, POST /mutate, GET /healthz, /readyz, /metrics`,
+      `btls webhook serving ${server.url} (rule set ${engine.ruleset}${engine.crdRulesSkipped ? ", the CRD's own rules left to the API server" : ''}): POST /validate, POST /mutate, GET /healthz, /readyz, /metrics`,
       ...(caFile !== undefined ? [`CA bundle: ${cacert} (for a webhook's caBundle: ${shown(io, join(config.devCertsDir, 'ca-bundle.b64'))})`] : []),
       `try: curl --cacert ${cacert} -H 'Content-Type: application/json' --data @examples/review-denied.json ${base}/validate`,
       '',
