@@ -116,7 +116,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses one input (a file's text, or stdin) into Kubernetes objects; `List` kinds are expanded. */
 /**
  * YAML aliases let a few lines stand for billions of values (`a: &a [x, x]`, `b: &b [*a, *a]`, ...); js-yaml
  * shares the aliased objects, but every walk over the object (the rules, the outputs) visits each use. An
@@ -140,6 +139,7 @@ function exceedsValues(value: unknown, budget: { left: number }, depth = 0): boo
 
 const tooBig = `has more than ${maxValuesPerObject} values or is nested deeper than ${maxDepthPerObject} levels (YAML aliases?): not checked`;
 
+/** Parses one input (a file's text, or stdin) into Kubernetes objects; `List` kinds are expanded. */
 export function parseManifests(text: string, file: string): LoadResult {
   const result: LoadResult = { objects: [], errors: [] };
   const isJson = file.endsWith('.json');

@@ -109,7 +109,7 @@ class RuleEngine implements Engine {
     meta: { group: string; kind: string; version: string; served: string[] },
     rules: RuleSpec[],
     config: RuleConfig,
-    private readonly crdEnforced: boolean,
+    crdEnforced: boolean,
   ) {
     this.crdRulesSkipped = !crdEnforced;
     this.match = meta;
@@ -149,7 +149,7 @@ class RuleEngine implements Engine {
 
   evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
     if (!this.applies(input)) return [];
-    if (!this.crdEnforced) {
+    if (this.crdRulesSkipped) {
       const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
       return this.runRules(input, oldObject, [], context);
     }
