@@ -5,7 +5,11 @@
  * - list length: lists longer than any valid BackendTLSPolicy could hold by many orders of magnitude (the CRD
  *   allows at most 16 items per list). The apiserver validates the schema before calling a validating webhook,
  *   but a mutating webhook sees the object first, and the rules walk every item of a list before reporting
- *   "Too many": 100k items cost seconds. Refusing such an object up front keeps every answer fast.
+ *   "Too many": 100k items cost seconds. Refusing such an object up front keeps every answer fast;
+ * - prototype keys: `__proto__`, or `constructor` holding a `prototype`, anywhere in the body. JSON.parse
+ *   makes them plain own properties, harmless in themselves, but a later merge or copy through `obj[key] = v`
+ *   would set a prototype. Refused as secure-json-parse refuses them, found here at no extra cost instead of
+ *   by scanning the text before parsing.
  */
 export const DEFAULT_MAX_LIST_ITEMS = 10_000;
 
@@ -14,7 +18,7 @@ export interface Bounds {
   maxListItems: number;
 }
 
-export type BoundsViolation = { kind: 'depth' } | { kind: 'list'; path: string; length: number };
+export type BoundsViolation = { kind: 'depth' } | { kind: 'prototype-key' } | { kind: 'list'; path: string; length: number };
 
 type Key = string | number;
 
@@ -24,12 +28,18 @@ export function findBoundsViolation(value: unknown, bounds: Bounds): BoundsViola
   const found = search(value, bounds, 1, keys);
   if (found === undefined) return undefined;
   if (found === TOO_DEEP) return { kind: 'depth' };
+  if (found === PROTOTYPE_KEY) return { kind: 'prototype-key' };
   return { kind: 'list', path: pathOf(keys), length: found };
 }
 
 const TOO_DEEP = -1;
+const PROTOTYPE_KEY = -2;
 
-/** TOO_DEEP, the length of the first oversized list (leaving `keys` holding the path to it), or undefined. */
+const isPrototypeKey = (node: Record<string, unknown>, k: string): boolean =>
+  k === '__proto__' ||
+  (k === 'constructor' && typeof node[k] === 'object' && node[k] !== null && Object.hasOwn(node[k] as object, 'prototype'));
+
+/** TOO_DEEP, PROTOTYPE_KEY, the length of the first oversized list (leaving `keys` holding the path to it), or undefined. */
 function search(node: unknown, bounds: Bounds, depth: number, keys: Key[]): number | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
   if (depth > bounds.maxDepth) return TOO_DEEP;
@@ -44,6 +54,7 @@ function search(node: unknown, bounds: Bounds, depth: number, keys: Key[]): numb
     return undefined;
   }
   for (const k in node) {
+    if (isPrototypeKey(node as Record<string, unknown>, k)) return PROTOTYPE_KEY;
     keys.push(k);
     const found = search((node as Record<string, unknown>)[k], bounds, depth + 1, keys);
     if (found !== undefined) return found;

@@ -19,7 +19,7 @@ import { mutateRequest, objectName, validateRequest, type ReviewResult } from '.
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
 import type { Engine, Finding } from '../rules/types.js';
 import { ERRORS, WebhookError, type ErrorBody, type ErrorCode } from './errors.js';
-import { jsonDepthExceeds, plainParseIsSafe } from './json.js';
+import { jsonDepthExceeds } from './json.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { CertificateWatcher, TLS_DEFAULTS, type TlsFiles, type WatcherOptions } from './tls.js';
 
@@ -80,6 +80,8 @@ export type WebhookServer = FastifyInstance<HttpsServer> & { btls: WebhookState 
 type Webhook = 'validate' | 'mutate';
 
 const SCAN_BEFORE_PARSE_CHARS = 64 * 1024;
+
+const PROTOTYPE_KEY_MESSAGE = 'refused, it has a "__proto__" key or a "constructor" with a "prototype" (prototype poisoning)';
 
 const PLAIN_HTTP_ANSWER =
   'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n' +
@@ -204,27 +206,28 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   const oversized = new WeakMap<FastifyRequest, BoundsViolation>();
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    const secureParse = scope.getDefaultJsonParser('error', 'error');
+    const defaultParse = scope.getDefaultJsonParser('error', 'error');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.bodyLimit }, (req, body, done) => {
       const text = body as string;
+      // JSON.parse, then one walk for depth, list sizes and prototype keys (src/admission/limits.ts)
       const bounded = (value: unknown): void => {
         const v = findBoundsViolation(value, bounds);
         if (v?.kind === 'depth') return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
+        if (v?.kind === 'prototype-key') return done(new WebhookError('BTLS_ERR_INVALID_JSON', PROTOTYPE_KEY_MESSAGE), undefined);
         if (v) oversized.set(req, v);
         done(null, value);
       };
-      const secure = (): void => void secureParse(req, text, (err, value) => (err ? done(err, undefined) : bounded(value)));
       // large bodies are scanned before parsing (JSON.parse spends ~1 s on a million levels); small ones cost
       // at most a few ms to parse whatever their shape, and walking the parsed value is cheaper than a scan
       if (text.length > SCAN_BEFORE_PARSE_CHARS && jsonDepthExceeds(text, limits.maxJsonDepth)) {
         return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
       }
-      if (!plainParseIsSafe(text)) return secure();
       let value: unknown;
       try {
         value = JSON.parse(text);
       } catch {
-        return secure(); // Fastify's parser words the error (empty body, syntax) as it always has
+        // Fastify's parser words the error (empty body, syntax) as it always has
+        return void defaultParse(req, text, (err) => done(err ?? new WebhookError('BTLS_ERR_INVALID_JSON', 'unparsable body'), undefined));
       }
       bounded(value);
     });

@@ -173,10 +173,15 @@ describe('hostile and malformed input', () => {
     expect(res.json.code).toBe('BTLS_ERR_JSON_TOO_DEEP');
   });
 
-  it('answers 400 to a __proto__ key (prototype poisoning)', async () => {
-    const res = await postRaw('/validate', '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","__proto__":{"polluted":true}}');
+  it.each([
+    ['{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","__proto__":{"polluted":true}}'],
+    ['{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"p","object":{"\\u005f_proto__":{}}}}'],
+    ['{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"constructor":{"prototype":{"x":1}}}}'],
+  ])('answers 400 to a prototype key (prototype poisoning): %s', async (body) => {
+    const res = await postRaw('/validate', body);
     expect(res.status).toBe(400);
     expect(res.json.code).toBe('BTLS_ERR_INVALID_JSON');
+    expect(res.json.message).toContain('prototype poisoning');
   });
 
   it('accepts a 3 MiB review and answers it', async () => {

@@ -1,5 +1,5 @@
 import { findBoundsViolation } from '../../src/admission/limits.js';
-import { jsonDepthExceeds, plainParseIsSafe } from '../../src/server/json.js';
+import { jsonDepthExceeds } from '../../src/server/json.js';
 
 describe('JSON depth limits', () => {
   it.each([
@@ -22,15 +22,20 @@ describe('JSON depth limits', () => {
     expect(jsonDepthExceeds(text, 64)).toBe(true);
     expect(Date.now() - started).toBeLessThan(200);
   });
+});
 
+describe('prototype keys', () => {
+  const bounds = { maxDepth: 64, maxListItems: 100 };
   it.each([
-    ['{"a":1}', true],
-    ['{"__proto__":{}}', false],
-    ['{"constructor":{"prototype":{}}}', false],
-    ['{"\\u005f_proto__":{}}', false],
-    ['{"s":"caf\\u00e9"}', false],
-  ])('takes the plain JSON.parse path for %s: %s', (text, plain) => {
-    expect(plainParseIsSafe(text)).toBe(plain);
+    ['{"__proto__":{"polluted":true}}'],
+    ['{"a":[{"b":{"\\u005f_proto__":{}}}]}'],
+    ['{"request":{"constructor":{"prototype":{"polluted":true}}}}'],
+  ])('are found anywhere in the parsed body: %s', (text) => {
+    expect(findBoundsViolation(JSON.parse(text), bounds)).toEqual({ kind: 'prototype-key' });
+  });
+
+  it('leave a plain "constructor" key alone, as secure-json-parse does', () => {
+    expect(findBoundsViolation(JSON.parse('{"constructor":"x","c":{"constructor":{"name":"y"}}}'), bounds)).toBeUndefined();
   });
 });
 
