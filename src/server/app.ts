@@ -200,7 +200,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     return reply.type(metrics.registry.contentType).send(text);
   });
 
-  // the admission routes, with their own body parser (encapsulated: only JSON, bounded in depth and list size)
+  // the admission routes, with their own body parser (encapsulated: only JSON, bounded in depth, list size and keys)
   const bounds = { maxDepth: limits.maxJsonDepth, maxListItems: limits.maxListItems };
   // list violations are answered with a review (the uid is known), so the parser hands them to the handler
   const oversized = new WeakMap<FastifyRequest, BoundsViolation>();
@@ -209,14 +209,6 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     const defaultParse = scope.getDefaultJsonParser('error', 'error');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.bodyLimit }, (req, body, done) => {
       const text = body as string;
-      // JSON.parse, then one walk for depth, list sizes and prototype keys (src/admission/limits.ts)
-      const bounded = (value: unknown): void => {
-        const v = findBoundsViolation(value, bounds);
-        if (v?.kind === 'depth') return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
-        if (v?.kind === 'prototype-key') return done(new WebhookError('BTLS_ERR_INVALID_JSON', PROTOTYPE_KEY_MESSAGE), undefined);
-        if (v) oversized.set(req, v);
-        done(null, value);
-      };
       // large bodies are scanned before parsing (JSON.parse spends ~1 s on a million levels); small ones cost
       // at most a few ms to parse whatever their shape, and walking the parsed value is cheaper than a scan
       if (text.length > SCAN_BEFORE_PARSE_CHARS && jsonDepthExceeds(text, limits.maxJsonDepth)) {
@@ -229,7 +221,12 @@ export function buildServer(opts: ServerOptions): WebhookServer {
         // Fastify's parser words the error (empty body, syntax) as it always has
         return void defaultParse(req, text, (err) => done(err ?? new WebhookError('BTLS_ERR_INVALID_JSON', 'unparsable body'), undefined));
       }
-      bounded(value);
+      // then one walk for depth, list sizes and prototype keys (src/admission/limits.ts)
+      const v = findBoundsViolation(value, bounds);
+      if (v?.kind === 'depth') return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
+      if (v?.kind === 'prototype-key') return done(new WebhookError('BTLS_ERR_INVALID_JSON', PROTOTYPE_KEY_MESSAGE), undefined);
+      if (v) oversized.set(req, v);
+      done(null, value);
     });
     scope.post('/validate', (req, reply) => answer('validate', req, reply));
     scope.post('/mutate', (req, reply) => answer('mutate', req, reply));
