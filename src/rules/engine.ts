@@ -95,7 +95,8 @@ function pick(node: unknown, rel: string | undefined): unknown {
 }
 
 class RuleEngine implements Engine {
-  private readonly structural: StructuralValidator;
+  /** compiled only where the CRD's schema is checked */
+  private readonly structural: StructuralValidator | undefined;
   private readonly validations: CompiledRule[];
   private readonly mutations: CompiledRule[];
   private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
@@ -114,7 +115,7 @@ class RuleEngine implements Engine {
     this.crdRulesSkipped = !crdEnforced;
     this.match = meta;
     this.groupPrefix = `${meta.group}/`;
-    this.structural = new StructuralValidator(schema);
+    this.structural = crdEnforced ? new StructuralValidator(schema) : undefined;
     const known = new Set(rules.map((r) => r.id));
     for (const id of Object.keys(config.rules)) {
       if (!known.has(id)) throw new Error(`config names an unknown rule '${id}'`);
@@ -149,10 +150,8 @@ class RuleEngine implements Engine {
 
   evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
     if (!this.applies(input)) return [];
-    if (this.crdRulesSkipped) {
-      const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
-      return this.runRules(input, oldObject, [], context);
-    }
+    const oldInput = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    if (!this.structural) return this.runRules(input, oldInput, [], context);
     // the apiserver drops null fields before validating (a null optional field is an absent one)
     const object = dropValidatedNulls(input);
     const decodeError = metadataDecodeError(object);
@@ -174,7 +173,7 @@ class RuleEngine implements Engine {
     // the default set goes on, so that its friendlier rules (e.g. same-namespace refs) are shown as well
     if (adjustedUnknown.length && this.ruleset === 'crd') return cap(adjustedUnknown);
 
-    const oldObject = context.operation === 'UPDATE' || context.oldObject !== undefined ? dropNulls(context.oldObject) : undefined;
+    const oldObject = dropNulls(oldInput);
     const schema = validateMetadata(object);
     for (const f of this.structural.check(object)) schema.push(f);
     const findings = adjustedUnknown;

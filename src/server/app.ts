@@ -142,7 +142,6 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   };
   app.decorate('btls', state);
 
-
   metrics.certNotAfter.set(certs.current.notAfter.getTime() / 1000);
   certs.on('reload', (pair) => {
     app.server.setSecureContext({ ...TLS_DEFAULTS, cert: pair.cert, key: pair.key });
