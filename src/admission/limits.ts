@@ -24,41 +24,47 @@ type Key = string | number;
 
 /** The first bound `value` breaks, or undefined. Recursion stops at `maxDepth`: the stack stays shallow. */
 export function findBoundsViolation(value: unknown, bounds: Bounds): BoundsViolation | undefined {
-  const keys: Key[] = [];
-  const found = search(value, bounds, 1, keys);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const trail: Key[] = [];
+  const found = search(value, bounds, 1, trail);
   if (found === undefined) return undefined;
   if (found === TOO_DEEP) return { kind: 'depth' };
   if (found === PROTOTYPE_KEY) return { kind: 'prototype-key' };
-  return { kind: 'list', path: pathOf(keys), length: found };
+  return { kind: 'list', path: pathOf(trail.reverse()), length: found };
 }
 
 const TOO_DEEP = -1;
 const PROTOTYPE_KEY = -2;
 
-const isPrototypeKey = (node: Record<string, unknown>, k: string): boolean =>
-  k === '__proto__' ||
-  (k === 'constructor' && typeof node[k] === 'object' && node[k] !== null && Object.hasOwn(node[k] as object, 'prototype'));
+const holdsPrototype = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.hasOwn(v, 'prototype');
 
-/** TOO_DEEP, PROTOTYPE_KEY, the length of the first oversized list (leaving `keys` holding the path to it), or undefined. */
-function search(node: unknown, bounds: Bounds, depth: number, keys: Key[]): number | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
+/**
+ * TOO_DEEP, PROTOTYPE_KEY, the length of the first oversized list, or undefined. Only objects and lists are
+ * descended into (most nodes are leaves: no call for them), and the path to an oversized list is collected
+ * while returning from it, into `trail` from the list up: nothing is pushed on the way down.
+ */
+function search(node: object, bounds: Bounds, depth: number, trail: Key[]): number | undefined {
   if (depth > bounds.maxDepth) return TOO_DEEP;
   if (Array.isArray(node)) {
     if (node.length > bounds.maxListItems) return node.length;
     for (let i = 0; i < node.length; i++) {
-      keys.push(i);
-      const found = search(node[i], bounds, depth + 1, keys);
-      if (found !== undefined) return found;
-      keys.pop();
+      const child: unknown = node[i];
+      if (typeof child !== 'object' || child === null) continue;
+      const found = search(child, bounds, depth + 1, trail);
+      if (found === undefined) continue;
+      if (found >= 0) trail.push(i);
+      return found;
     }
     return undefined;
   }
   for (const k in node) {
-    if (isPrototypeKey(node as Record<string, unknown>, k)) return PROTOTYPE_KEY;
-    keys.push(k);
-    const found = search((node as Record<string, unknown>)[k], bounds, depth + 1, keys);
-    if (found !== undefined) return found;
-    keys.pop();
+    const child = (node as Record<string, unknown>)[k];
+    if (k === '__proto__' || (k === 'constructor' && holdsPrototype(child))) return PROTOTYPE_KEY;
+    if (typeof child !== 'object' || child === null) continue;
+    const found = search(child, bounds, depth + 1, trail);
+    if (found === undefined) continue;
+    if (found >= 0) trail.push(k);
+    return found;
   }
   return undefined;
 }
@@ -67,7 +73,7 @@ function search(node: unknown, bounds: Bounds, depth: number, keys: Key[]): numb
  * The path as the user knows it: relative to the object under review when the list is inside
  * `request.object` or `request.oldObject` (`spec.targetRefs`), else from the body's root.
  */
-function pathOf(keys: Key[]): string {
+function pathOf(keys: readonly Key[]): string {
   const inObject = keys[0] === 'request' && (keys[1] === 'object' || keys[1] === 'oldObject');
   const rel = inObject ? keys.slice(2) : keys;
   const path = rel.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
