@@ -13,7 +13,7 @@ import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/st
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
-import { fieldOf, parseRulePath, pointerOf, walkPath, type Key, type NodeVisitor, type Parent } from './walk.js';
+import { buildPathTree, fieldOf, parseRulePath, pointerOf, walkPath, walkTree, type Key, type Parent, type PathTree, type TreeVisitor } from './walk.js';
 import { deepEqual, ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -98,6 +98,9 @@ class RuleEngine implements Engine {
   /** compiled only where the CRD's schema is checked */
   private readonly structural: StructuralValidator | undefined;
   private readonly validations: CompiledRule[];
+  /** the validation rules by path, with and without those that need resolved references */
+  private readonly withReferences: PathTree<RankedRule>;
+  private readonly withoutReferences: PathTree<RankedRule>;
   private readonly mutations: CompiledRule[];
   private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
   private readonly match: { group: string; kind: string; version: string; served: string[] };
@@ -127,6 +130,9 @@ class RuleEngine implements Engine {
     if (this.validations.length === 0 && !crdEnforced) {
       throw new Error(`rule set '${ruleset}' has no rules left to evaluate when the CRD's own rules are skipped`);
     }
+    const tree = (rules: CompiledRule[]) => buildPathTree(rules.map((rule, rank) => ({ steps: rule.steps, item: { rule, rank } })));
+    this.withReferences = tree(this.validations);
+    this.withoutReferences = tree(this.validations.filter((r) => r.spec.phase !== 'references'));
     this.mutations = compiled.filter((r) => r.value);
     const declared = new Map(rules.map((r) => [r.id, r.severity]));
     this.severityOf = (id, fallback) => (enabledIds.has(id) ? (config.rules[id]?.severity ?? declared.get(id) ?? fallback) : undefined);
@@ -190,12 +196,19 @@ class RuleEngine implements Engine {
     // only the certificate-validity rules read `now`, and only where references are given
     const references = context.references;
     const now = references ? (context.now ?? new Date()).toISOString() : undefined;
-    const visitor = new ValidationVisitor(this, object, oldObject, references, now, findings);
-    for (const rule of this.validations) {
-      if (rule.spec.phase === 'references' && !references) continue;
-      visitor.rule = rule;
-      walkPath(rule.steps, object, oldObject, visitor);
-      if (findings.length > maxFindingsPerObject) break;
+    const visitor = new ValidationVisitor(this, object, oldObject, references, now);
+    walkTree(references ? this.withReferences : this.withoutReferences, object, oldObject, visitor);
+    const found = visitor.found;
+    if (found.length > 0) {
+      // reported in rule order, as if each rule had walked on its own (the order kube-apiserver reports in), and
+      // like that, up to the end of the first rule that takes the count over the cap (cap() says how many)
+      found.sort((a, b) => a.rank - b.rank);
+      let lastRank = findings.length > maxFindingsPerObject ? 0 : Infinity;
+      for (const { rank, finding } of found) {
+        if (rank > lastRank) break;
+        findings.push(finding);
+        if (findings.length > maxFindingsPerObject && lastRank === Infinity) lastRank = rank;
+      }
     }
     return cap(ratchet(findings, object, oldObject));
   }
@@ -253,9 +266,15 @@ class RuleEngine implements Engine {
   }
 }
 
-/** Runs the current rule on each node its path reaches; one per evaluation, reused across rules. */
-class ValidationVisitor implements NodeVisitor {
-  rule!: CompiledRule;
+interface RankedRule {
+  rule: CompiledRule;
+  /** the rule's place among the rules of its tree, in table order: findings are reported in this order */
+  rank: number;
+}
+
+/** Runs the rules of each node the path tree reaches; one per evaluation. */
+class ValidationVisitor implements TreeVisitor<RankedRule> {
+  readonly found: Array<{ rank: number; finding: Finding }> = [];
 
   constructor(
     private readonly engine: RuleEngine,
@@ -263,16 +282,17 @@ class ValidationVisitor implements NodeVisitor {
     private readonly oldObject: unknown,
     private readonly references: EvaluationContext['references'],
     private readonly now: string | undefined,
-    private readonly findings: Finding[],
   ) {}
 
-  visit(node: unknown, old: unknown, keys: readonly Key[]): void {
-    const rule = this.rule;
-    if (rule.transition && old === undefined) return;
-    const result = rule.check!.positional(node, old, this.object, this.oldObject, rule.params, this.references, this.now);
-    if (result === true) return;
-    const vars = { self: node, oldSelf: old, object: this.object, oldObject: this.oldObject, params: rule.params, references: this.references, now: this.now };
-    this.findings.push(this.engine.finding(rule, node, fieldOf(keys), vars, result));
+  visitAll(rules: readonly RankedRule[], node: unknown, old: unknown, keys: readonly Key[]): void {
+    for (let i = 0; i < rules.length; i++) {
+      const { rule, rank } = rules[i];
+      if (rule.transition && old === undefined) continue;
+      const result = rule.check!.positional(node, old, this.object, this.oldObject, rule.params, this.references, this.now);
+      if (result === true) continue;
+      const vars = { self: node, oldSelf: old, object: this.object, oldObject: this.oldObject, params: rule.params, references: this.references, now: this.now };
+      this.found.push({ rank, finding: this.engine.finding(rule, node, fieldOf(keys), vars, result) });
+    }
   }
 }
 

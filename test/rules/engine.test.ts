@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEngine, maxFindingsPerObject } from '../../src/rules/engine.js';
+import { defaultRulesDir, loadEngine, maxFindingsPerObject } from '../../src/rules/engine.js';
+import { loadRuleTable } from '../../src/rules/table.js';
 import { parseRuleConfig } from '../../src/rules/config.js';
 
 const policy = (patch: (p: any) => void = () => {}) => {
@@ -84,6 +85,21 @@ describe('the engine', () => {
     expect(strings(crd.evaluate(nullUnknown))).toEqual(['spec.foo: unknown field "spec.foo"']);
     const nullRequired = policy((p) => (p.spec.validation.hostname = null));
     expect(strings(crd.evaluate(nullRequired))[0]).toBe('spec.validation.hostname: Required value');
+  });
+
+  it('reports findings in the order of the rule table, not the order the object is walked in', () => {
+    // the rules share one walk of the object (targetRefs itself before its items); the report keeps table order
+    const broken = policy((p) => {
+      p.spec.targetRefs = [{ group: '', kind: 'Deployment', name: 'a', namespace: 'other' }, { group: '', kind: 'Service', name: 'b' }];
+      p.spec.validation.hostname = '10.0.0.1';
+      p.spec.validation.subjectAltNames = [{ type: 'Hostname', hostname: '*.example.com' }];
+    });
+    const table = loadRuleTable(defaultRulesDir).map((r) => r.id);
+    for (const e of [loadEngine({ crdRules: 'skip' }), engine]) {
+      const rules = e.evaluate(broken).map((f) => f.rule);
+      expect(rules).toEqual(expect.arrayContaining(['hostname-not-ip', 'same-namespace-refs', 'san-hostname-not-wildcard', 'single-target-ref', 'target-kind-allowed']));
+      expect(rules.map((id) => table.indexOf(id))).toEqual(rules.map((id) => table.indexOf(id)).sort((a, b) => a - b));
+    }
   });
 
   describe('on hostile input', () => {
