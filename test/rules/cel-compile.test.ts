@@ -55,6 +55,9 @@ describe('compiled CEL', () => {
     expect(run("isIP(self)", '10.1.2.3')).toBe(true);
     expect(run("isIP(self)", '010.1.2.3')).toBe(false);
     expect(run("isIP(self)", 'fe80::1')).toBe(true);
+    // names are settled before Node's parser; digits-and-dots and anything with a ':' still go to it
+    for (const notIP of ['backend.example.com', '10.0.0.1a', '1.2.3', 'fe80::1%eth0', '']) expect(run('isIP(self)', notIP)).toBe(false);
+    expect(run("isIP(self)", '::ffff:10.0.0.1')).toBe(true);
   });
 
   it('in looks up list elements and map keys', () => {
