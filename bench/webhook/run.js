@@ -18,13 +18,14 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 18);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 24);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 // The servers take turns in short rounds, in alternating order, and the ratio is the median of the per-round
 // ratios: on this shared VM the speed of the whole machine drifts by up to 2x within minutes, so only runs
-// made side by side compare, and the median keeps one disturbed round from deciding the result.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+// made side by side compare, and the median keeps one disturbed round from deciding the result. 12 rounds of
+// 2 s: with 6 rounds of 3 s, medians of back-to-back runs of the same build differed by up to 0.05.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const REVIEW = resolve(root, process.env.BENCH_REVIEW ?? 'examples/review-admitted.json');
 
 /**
