@@ -305,6 +305,8 @@ function unknownFieldFinding(field: string): Finding {
  * Nulls matter only where something is validated: spec and metadata's own fields. managedFields and
  * annotations can be large and are not looked into, so they are not searched for nulls either.
  */
+const topLevelFields = ['apiVersion', 'kind', 'spec', 'metadata'] as const;
+
 function dropValidatedNulls(input: Record<string, unknown>): Record<string, unknown> {
   let out = input;
   const spec = dropNulls(input.spec);
@@ -316,7 +318,7 @@ function dropValidatedNulls(input: Record<string, unknown>): Record<string, unkn
     for (const k in m) if (m[k] === null) delete (trimmed ??= { ...m })[k];
     if (trimmed) out = { ...out, metadata: trimmed };
   }
-  for (const k of ['apiVersion', 'kind', 'spec', 'metadata']) if (out[k] === null) delete (out === input ? (out = { ...input }) : out)[k];
+  for (const k of topLevelFields) if (out[k] === null) delete (out === input ? (out = { ...input }) : out)[k];
   return out;
 }
 
