@@ -13,7 +13,7 @@ import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/st
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
-import { buildPathTree, fieldOf, parseRulePath, pointerOf, walkPath, walkTree, type Key, type Parent, type PathTree, type TreeVisitor } from './walk.js';
+import { buildPathTree, fieldOf, parseRulePath, pointerOf, walkTree, type Key, type PathTree, type TreeVisitor } from './walk.js';
 import { deepEqual, ratchet } from './ratchet.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -101,7 +101,8 @@ class RuleEngine implements Engine {
   /** the validation rules by path, with and without those that need resolved references */
   private readonly withReferences: PathTree<RankedRule>;
   private readonly withoutReferences: PathTree<RankedRule>;
-  private readonly mutations: CompiledRule[];
+  /** in table order, each with the tree of its one path: a rule reads the object as earlier ones left it */
+  private readonly mutations: Array<{ rule: CompiledRule; tree: PathTree<CompiledRule> }>;
   private readonly severityOf: (id: string, fallback: Severity) => Severity | undefined;
   private readonly match: { group: string; kind: string; version: string; served: string[] };
   private readonly groupPrefix: string;
@@ -133,7 +134,7 @@ class RuleEngine implements Engine {
     const tree = (rules: CompiledRule[]) => buildPathTree(rules.map((rule, rank) => ({ steps: rule.steps, item: { rule, rank } })));
     this.withReferences = tree(this.validations);
     this.withoutReferences = tree(this.validations.filter((r) => r.spec.phase !== 'references'));
-    this.mutations = compiled.filter((r) => r.value);
+    this.mutations = compiled.filter((r) => r.value).map((rule) => ({ rule, tree: buildPathTree([{ steps: rule.steps, item: rule }]) }));
     const declared = new Map(rules.map((r) => [r.id, r.severity]));
     this.severityOf = (id, fallback) => (enabledIds.has(id) ? (config.rules[id]?.severity ?? declared.get(id) ?? fallback) : undefined);
   }
@@ -232,10 +233,10 @@ class RuleEngine implements Engine {
     let working = object as Record<string, unknown>;
     let copied = false;
     const ops: JsonPatchOp[] = [];
-    for (const rule of this.mutations) {
+    for (const { rule, tree } of this.mutations) {
       const m = rule.spec.mutation!;
       const pending: Array<{ keys: Array<string | number>; value: unknown }> = [];
-      const visit = (node: unknown, _old: unknown, keys: readonly Key[], parent: Parent | undefined): void => {
+      const visitAll = (_rules: unknown, node: unknown, _old: unknown, keys: readonly Key[]): void => {
         const vars = { self: node, object: working, params: rule.params };
         if (rule.when && rule.when(vars) !== true) return;
         const value = rule.value!(vars);
@@ -245,11 +246,12 @@ class RuleEngine implements Engine {
           const holder = node as Record<string, unknown>;
           if (Object.hasOwn(holder, m.field) && deepEqual(holder[m.field], value)) return;
           pending.push({ keys: [...keys, m.field], value });
-        } else if (parent !== undefined && !deepEqual(node, value)) {
+        } else if (keys.length > 0 && !deepEqual(node, value)) {
+          // a value for the node itself: not for the object as a whole
           pending.push({ keys: [...keys], value });
         }
       };
-      walkPath(rule.steps, working, undefined, { visit });
+      walkTree(tree, working, undefined, { visitAll });
       if (pending.length === 0) continue;
       if (!copied) {
         working = structuredClone(working);

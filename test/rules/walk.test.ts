@@ -1,4 +1,4 @@
-import { buildPathTree, parseRulePath, walkPath, walkTree, type Key } from '../../src/rules/walk.js';
+import { buildPathTree, parseRulePath, walkTree, type Key } from '../../src/rules/walk.js';
 
 type Visit = { path: string; node: unknown; old: unknown; keys: Key[] };
 
@@ -14,11 +14,12 @@ const object = {
 };
 const old = { spec: { targetRefs: [{ name: 'a' }], validation: { hostname: 'old-h' }, options: { k1: 'v0' } } };
 
-/** What walkPath gives for each path alone, as records. */
+/** What each path reaches when it is walked alone (a tree of that one path), as records. */
 function alone(o: unknown, oldObject: unknown): Visit[] {
   const out: Visit[] = [];
   for (const path of paths) {
-    walkPath(parseRulePath(path), o, oldObject, { visit: (node, oldNode, keys) => out.push({ path, node, old: oldNode, keys: [...keys] }) });
+    const tree = buildPathTree([{ steps: parseRulePath(path), item: path }]);
+    walkTree(tree, o, oldObject, { visitAll: (_items, node, oldNode, keys) => out.push({ path, node, old: oldNode, keys: [...keys] }) });
   }
   return out;
 }
@@ -33,6 +34,24 @@ function together(o: unknown, oldObject: unknown): Visit[] {
 const byPath = (vs: Visit[]) => paths.map((p) => vs.filter((v) => v.path === p));
 
 describe('the path tree', () => {
+  it('reaches what a path names, correlating old nodes only along keys', () => {
+    const got = (path: string) => alone(object, old).filter((v) => v.path === path).map(({ node, old: o, keys }) => ({ node, old: o, keys }));
+    expect(got('.')).toEqual([{ node: object, old, keys: [] }]);
+    expect(got('spec.validation.hostname')).toEqual([{ node: 'h', old: 'old-h', keys: ['spec', 'validation', 'hostname'] }]);
+    // list items and map values do not correlate with the old object (atomic lists), null items are reached
+    expect(got('spec.targetRefs[*]')).toEqual([
+      { node: { name: 'a' }, old: undefined, keys: ['spec', 'targetRefs', 0] },
+      { node: { name: 'b' }, old: undefined, keys: ['spec', 'targetRefs', 1] },
+      { node: null, old: undefined, keys: ['spec', 'targetRefs', 2] },
+    ]);
+    expect(got('spec.targetRefs[*].name').map((v) => v.node)).toEqual(['a', 'b']);
+    expect(got('spec.validation.subjectAltNames[*].hostname').map((v) => v.keys)).toEqual([['spec', 'validation', 'subjectAltNames', 0, 'hostname']]);
+    expect(got('spec.options.*').map((v) => [v.keys[2], v.node, v.old])).toEqual([['k1', 'v1', undefined], ['k2', 'v2', undefined]]);
+    // absent and null fields reach nothing
+    expect(got('spec.absent.deeper')).toEqual([]);
+    expect(got('spec.nulled')).toEqual([]);
+  });
+
   it('reaches, for each path, the nodes, old nodes and keys its own walk reaches, in the same order', () => {
     expect(byPath(together(object, old))).toEqual(byPath(alone(object, old)));
     expect(byPath(together(object, undefined))).toEqual(byPath(alone(object, undefined)));
