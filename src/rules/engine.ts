@@ -97,7 +97,6 @@ function pick(node: unknown, rel: string | undefined): unknown {
 class RuleEngine implements Engine {
   /** compiled only where the CRD's schema is checked */
   private readonly structural: StructuralValidator | undefined;
-  private readonly validations: CompiledRule[];
   /** the validation rules by path, with and without those that need resolved references */
   private readonly withReferences: PathTree<RankedRule>;
   private readonly withoutReferences: PathTree<RankedRule>;
@@ -127,13 +126,13 @@ class RuleEngine implements Engine {
     const enabled = rules.filter((r) => r.sets.includes(ruleset) && config.rules[r.id]?.enabled !== false);
     const enabledIds = new Set(enabled.map((r) => r.id));
     const compiled = enabled.filter((r) => r.rule !== undefined || r.mutation !== undefined).map((r) => compileRule(r, config));
-    this.validations = compiled.filter((r) => r.check && (crdEnforced || r.spec.phase !== 'crd'));
-    if (this.validations.length === 0 && !crdEnforced) {
+    const validations = compiled.filter((r) => r.check && (crdEnforced || r.spec.phase !== 'crd'));
+    if (validations.length === 0 && !crdEnforced) {
       throw new Error(`rule set '${ruleset}' has no rules left to evaluate when the CRD's own rules are skipped`);
     }
     const tree = (rules: CompiledRule[]) => buildPathTree(rules.map((rule, rank) => ({ steps: rule.steps, item: { rule, rank } })));
-    this.withReferences = tree(this.validations);
-    this.withoutReferences = tree(this.validations.filter((r) => r.spec.phase !== 'references'));
+    this.withReferences = tree(validations);
+    this.withoutReferences = tree(validations.filter((r) => r.spec.phase !== 'references'));
     this.mutations = compiled.filter((r) => r.value).map((rule) => ({ rule, tree: buildPathTree([{ steps: rule.steps, item: rule }]) }));
     const declared = new Map(rules.map((r) => [r.id, r.severity]));
     this.severityOf = (id, fallback) => (enabledIds.has(id) ? (config.rules[id]?.severity ?? declared.get(id) ?? fallback) : undefined);
