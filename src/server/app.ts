@@ -2,10 +2,12 @@
  * The admission webhook as a Fastify app over HTTPS. `buildServer` only builds: `main.ts` listens.
  *
  * Limits on hostile input, each answered with a clear 4xx and counted in btls_http_rejected_requests_total:
- * body size (bodyLimit, 413), JSON nesting depth (400, checked on the raw text before parsing), content type
- * (415), AdmissionReview shape (400, see src/admission/parse.ts), time to receive a request (requestTimeout,
- * 408) and to finish a TLS handshake (handshakeTimeout), plain HTTP on the TLS port (400, then close).
- * The rules themselves are bounded by the engine; evaluation is synchronous and cannot be interrupted here.
+ * body size (bodyLimit, 413), JSON nesting depth (400: on the raw text before parsing for large bodies, on the
+ * parsed value otherwise), prototype keys (400), content type (415), AdmissionReview shape (400, see
+ * src/admission/parse.ts), time to receive a request (requestTimeout, 408) and to finish a TLS handshake
+ * (handshakeTimeout), plain HTTP on the TLS port (400, then close). A list longer than maxListItems is answered
+ * with an errored review instead (the uid is known). The rules themselves are bounded by the engine;
+ * evaluation is synchronous and cannot be interrupted here.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
