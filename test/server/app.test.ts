@@ -60,6 +60,35 @@ describe('metrics', () => {
     expect(after.map((v, i) => v - before[i]!)).toEqual([2, 1, 1, 2, 3]);
   });
 
+  it('time each review from its arrival: a 40 ms evaluation lands in the 0.05 s bucket', async () => {
+    const slowEngine = { ...testEngine() };
+    slowEngine.evaluate = (object, context) => {
+      const until = Date.now() + 40;
+      while (Date.now() < until); // the evaluation itself takes the time, as a slow rule would
+      return testEngine().evaluate(object, context);
+    };
+    const slow = await startServer({
+      engine: slowEngine,
+      tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      await call(`${slow.url}/validate`, { ca: pki.caPem, body: JSON.stringify(reviewOf(goodPolicy())), contentType: 'application/json' });
+      const text = (await call(`${slow.url}/metrics`, { ca: pki.caPem })).text;
+      const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(`${line} `))?.slice(line.length + 1));
+      const series = (name: string, le?: string) =>
+        `btls_admission_review_duration_seconds_${name}{${le ? `le="${le}",` : ''}webhook="validate"}`;
+      expect(value(series('count'))).toBe(1);
+      expect(value(series('sum'))).toBeGreaterThanOrEqual(0.04);
+      expect(value(series('sum'))).toBeLessThan(5);
+      expect(value(series('bucket', '0.025'))).toBe(0);
+      expect(value(series('bucket', '0.05'))).toBe(1);
+    } finally {
+      await slow.shutdown();
+    }
+  });
+
   it('count requests rejected before any review, by error code', async () => {
     const line = 'btls_http_rejected_requests_total{code="BTLS_ERR_UNSUPPORTED_MEDIA_TYPE"}';
     const before = await metricValue(line);
