@@ -3,12 +3,16 @@
 #   docker build -t ghcr.io/btls/btls:0.1.0 .
 #   docker run --rm ghcr.io/btls/btls:0.1.0 --help
 #
+# Without a Docker engine, `node scripts/dockerfile-dry-run.mjs -- --help` runs the same steps in folders
+# (test/deploy/image.test.ts does, on every `make test`).
+#
 # Build stage: the full toolchain, dev dependencies included (TypeScript), then pruned to what runs.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# the lock file first, so that source edits do not redo the install layer
+# the lock file first, so that source edits do not redo the install layer; --ignore-scripts: the package's
+# `prepare` compiles, and the sources are not there yet (the build is the next step)
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev

@@ -182,7 +182,11 @@ function once(autocannon, opts) {
 
 function nextMessage(child) {
   return new Promise((resolvePromise, reject) => {
-    child.once('message', resolvePromise);
-    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
+    const onExit = (code) => reject(new Error(`bench server exited with code ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.removeListener('exit', onExit); // one listener per message would pile up over the rounds
+      resolvePromise(m);
+    });
   });
 }
