@@ -3,7 +3,8 @@
  *
  * Limits on hostile input, each answered with a clear 4xx and counted in btls_http_rejected_requests_total:
  * body size (bodyLimit, 413), JSON nesting depth (400: on the raw text before parsing for large bodies, on the
- * parsed value otherwise), prototype keys (400), content type (415), AdmissionReview shape (400, see
+ * parsed value otherwise), the number of JSON values in a large body (413, before parsing), large bodies in
+ * flight at once (429, before reading them), prototype keys (400), content type (415), AdmissionReview shape (400, see
  * src/admission/parse.ts), time to receive a request (requestTimeout, 408) and to finish a TLS handshake
  * (handshakeTimeout), plain HTTP on the TLS port (400, then close). A list longer than maxListItems is answered
  * with an errored review instead (the uid is known). The rules themselves are bounded by the engine;
@@ -22,7 +23,7 @@ import { mutateRequest, objectName, validateRequest, type ReviewResult } from '.
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
 import type { Engine, Finding } from '../rules/types.js';
 import { ERRORS, WebhookError, type ErrorBody, type ErrorCode } from './errors.js';
-import { jsonDepthExceeds } from './json.js';
+import { scanJsonText } from './json.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
 import { CertificateWatcher, TLS_DEFAULTS, type TlsFiles, type WatcherOptions } from './tls.js';
 
@@ -31,6 +32,14 @@ export const SERVER_DEFAULTS = {
   bodyLimit: 6 * 1024 * 1024,
   /** a BackendTLSPolicy review nests about 12 levels (managedFields included) */
   maxJsonDepth: 64,
+  /** a review holds hundreds of JSON values; what JSON.parse allocates grows with their number (json.ts) */
+  maxJsonValues: 100_000,
+  /**
+   * bodies over 64 KiB being received or evaluated at once, in bytes (Content-Length, or bodyLimit when
+   * chunked): each costs up to about 3x its size in heap, and the Deployment gives V8 160 MiB. Small bodies,
+   * which is every review of a real BackendTLSPolicy, never wait for this.
+   */
+  largeBodyBytesInFlight: 24 * 1024 * 1024,
   /** longest list in an object the rules are asked to evaluate (the CRD allows 16) */
   maxListItems: DEFAULT_MAX_LIST_ITEMS,
   /** the whole request must arrive within this time (slow-body clients get a 408) */
@@ -53,7 +62,9 @@ export interface ServerOptions {
   logger?: Logger | false;
   bodyLimit?: number;
   maxJsonDepth?: number;
+  maxJsonValues?: number;
   maxListItems?: number;
+  largeBodyBytesInFlight?: number;
   requestTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
@@ -89,7 +100,8 @@ declare module 'fastify' {
   }
 }
 
-const SCAN_BEFORE_PARSE_CHARS = 64 * 1024;
+/** bodies over this are scanned before parsing, and share the largeBodyBytesInFlight budget */
+const LARGE_BODY = 64 * 1024;
 
 const PROTOTYPE_KEY_MESSAGE = 'refused, it has a "__proto__" key or a "constructor" with a "prototype" (prototype poisoning)';
 
@@ -101,6 +113,8 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   const limits = {
     bodyLimit: opts.bodyLimit ?? SERVER_DEFAULTS.bodyLimit,
     maxJsonDepth: opts.maxJsonDepth ?? SERVER_DEFAULTS.maxJsonDepth,
+    maxJsonValues: opts.maxJsonValues ?? SERVER_DEFAULTS.maxJsonValues,
+    largeBodyBytesInFlight: opts.largeBodyBytesInFlight ?? SERVER_DEFAULTS.largeBodyBytesInFlight,
     maxListItems: opts.maxListItems ?? SERVER_DEFAULTS.maxListItems,
   };
   const requestTimeout = opts.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
@@ -184,6 +198,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const e = toWebhookError(err, req, limits.bodyLimit);
     metrics.rejected.inc({ code: e.code });
+    if (e.code === 'BTLS_ERR_BUSY') void reply.header('retry-after', '1');
     if (e.statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req) }, 'request failed');
     else log.warn({ code: e.code, reason: e.message, method: req.method, path: pathOf(req) }, 'request rejected');
     return reply.code(e.statusCode).send(errorBody(e));
@@ -217,18 +232,41 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     // Fastify's reply.elapsedTime reads 0 unless a logger or an onResponse hook is set, so the admission
     // routes keep their own start time (decorated up front: every Request keeps one shape)
     scope.decorateRequest('receivedAt', 0);
-    scope.addHook('onRequest', (req, _reply, done) => {
+    let largeBytes = 0;
+    scope.addHook('onRequest', (req, reply, done) => {
       req.receivedAt = performance.now();
+      const declared = req.headers['content-length'];
+      const length = declared === undefined ? limits.bodyLimit : Number(declared);
+      // small bodies pass; over the body limit Fastify answers 413 without reading
+      if (length <= LARGE_BODY || length > limits.bodyLimit) return done();
+      if (largeBytes + length > limits.largeBodyBytesInFlight) {
+        // read and drop the body first (no memory kept): a client still sending it would see its connection
+        // reset instead of the 429; requestTimeout bounds how long this can take
+        const busy = new WebhookError('BTLS_ERR_BUSY', largeBytes, limits.largeBodyBytesInFlight);
+        let answered = false;
+        const refuse = (): void => {
+          if (answered) return;
+          answered = true;
+          done(busy);
+        };
+        req.raw.on('end', refuse).on('close', refuse).on('error', refuse).resume();
+        return;
+      }
+      largeBytes += length;
+      reply.raw.once('close', () => (largeBytes -= length));
       done();
     });
     scope.removeAllContentTypeParsers();
     const defaultParse = scope.getDefaultJsonParser('error', 'error');
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.bodyLimit }, (req, body, done) => {
       const text = body as string;
-      // large bodies are scanned before parsing (JSON.parse spends ~1 s on a million levels); small ones cost
-      // at most a few ms to parse whatever their shape, and walking the parsed value is cheaper than a scan
-      if (text.length > SCAN_BEFORE_PARSE_CHARS && jsonDepthExceeds(text, limits.maxJsonDepth)) {
-        return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
+      // large bodies are scanned before parsing (JSON.parse spends ~1 s on a million levels, and 131 MiB of
+      // heap on 6 MiB of `{}`); small ones cost at most a few ms and MiB to parse whatever their shape, and
+      // walking the parsed value is cheaper than a scan
+      if (text.length > LARGE_BODY) {
+        const v = scanJsonText(text, { maxDepth: limits.maxJsonDepth, maxValues: limits.maxJsonValues });
+        if (v === 'depth') return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
+        if (v === 'values') return done(new WebhookError('BTLS_ERR_JSON_TOO_MANY_VALUES', limits.maxJsonValues), undefined);
       }
       let value: unknown;
       try {

@@ -224,19 +224,44 @@ describe('hostile and malformed input', () => {
     expect(res.status).toBe(413);
   });
 
+  const sans = (n: number) => (p: any) => (p.spec.validation.subjectAltNames = Array.from({ length: n }, (_, i) => ({ type: 'Hostname', hostname: `h${i}.example.com` })));
+  const refs = (n: number) => (p: any) => (p.spec.targetRefs = Array.from({ length: n }, (_, i) => ({ kind: 'Service', name: `s${i}` })));
+
   it.each([
-    ['subjectAltNames', (p: any) => (p.spec.validation.subjectAltNames = Array.from({ length: 100_000 }, (_, i) => ({ type: 'Hostname', hostname: `h${i}.example.com` })))],
-    ['targetRefs', (p: any) => (p.spec.targetRefs = Array.from({ length: 100_000 }, (_, i) => ({ kind: 'Service', name: `s${i}` })))],
-  ])('refuses a list of 100k %s quickly, on /validate and /mutate', async (field, patch) => {
+    ['subjectAltNames', sans(100_000)],
+    ['targetRefs', refs(100_000)],
+  ])('refuses a list of 100k %s quickly, before parsing it (too many JSON values), on /validate and /mutate', async (_field, patch) => {
+    const p = goodPolicy() as any;
+    patch(p);
+    for (const path of ['/validate', '/mutate']) {
+      const res = await postReview(url(path), pki.caPem, reviewOf(p, { uid: 'list-1' }));
+      expect(res.status).toBe(413);
+      expect(res.json).toMatchObject({ code: 'BTLS_ERR_JSON_TOO_MANY_VALUES', message: 'request body holds more than 100000 JSON values' });
+      expect(res.ms).toBeLessThan(FAST_MS);
+    }
+  });
+
+  it.each([
+    ['subjectAltNames', sans(20_000)],
+    ['targetRefs', refs(20_000)],
+  ])('answers a list of 20k %s (fewer values than the limit) with a review naming the list, on /validate and /mutate', async (field, patch) => {
     const p = goodPolicy() as any;
     patch(p);
     for (const path of ['/validate', '/mutate']) {
       const res = await postReview(url(path), pki.caPem, reviewOf(p, { uid: 'list-1' }));
       expect(res.status).toBe(200);
       expect(res.json.response).toMatchObject({ uid: 'list-1', allowed: false, status: { code: 400 } });
-      expect(res.json.response.status.message).toMatch(new RegExp(`^spec\\.(validation\\.)?${field}: Too many: 100000: this webhook does not evaluate lists of more than 10000 items`));
+      expect(res.json.response.status.message).toMatch(new RegExp(`^spec\\.(validation\\.)?${field}: Too many: 20000: this webhook does not evaluate lists of more than 10000 items`));
       expect(res.ms).toBeLessThan(FAST_MS);
     }
+  });
+
+  it('answers 413 to 6 MiB of empty objects without parsing them (they would take 131 MiB of heap)', async () => {
+    const body = `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"o","object":{"a":[${Array(2_000_000).fill('{}').join(',')}]}}}`;
+    const res = await postRaw('/validate', body);
+    expect(res.status).toBe(413);
+    expect(res.json.code).toBe('BTLS_ERR_JSON_TOO_MANY_VALUES');
+    expect(res.ms).toBeLessThan(FAST_MS);
   });
 
   it('denies a list just over the CRD limit with the apiserver message', async () => {

@@ -1,5 +1,7 @@
 import { findBoundsViolation } from '../../src/admission/limits.js';
-import { jsonDepthExceeds } from '../../src/server/json.js';
+import { scanJsonText } from '../../src/server/json.js';
+
+const depthOnly = (maxDepth: number) => ({ maxDepth, maxValues: Infinity });
 
 describe('JSON depth limits', () => {
   it.each([
@@ -12,15 +14,35 @@ describe('JSON depth limits', () => {
     ['{"s":"\\"[[[[[["}', 1, false],
     ['{"s":"\\\\\\"[[[["}', 1, false],
   ])('the raw scan of %s with limit %d says %s, brackets in strings not counted', (text, max, exceeds) => {
-    expect(jsonDepthExceeds(text, max)).toBe(exceeds);
+    expect(scanJsonText(text, depthOnly(max)) === 'depth').toBe(exceeds);
     expect(findBoundsViolation(JSON.parse(text), { maxDepth: max, maxListItems: 100 })?.kind === 'depth').toBe(exceeds);
   });
 
   it('scans a million levels in a few ms', () => {
     const text = '['.repeat(1_000_000);
     const started = Date.now();
-    expect(jsonDepthExceeds(text, 64)).toBe(true);
+    expect(scanJsonText(text, depthOnly(64))).toBe('depth');
     expect(Date.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('JSON value counts', () => {
+  it.each([
+    ['[]', 1, undefined],
+    ['[1]', 1, undefined],
+    ['[1,2]', 1, 'values'],
+    ['[{},{}]', 2, 'values'],
+    ['{"a":1,"b":2}', 2, undefined],
+    ['{"a":1,"b":2,"c":3}', 2, 'values'],
+    ['{"s":",,,,[[{{"}', 1, undefined],
+    ['{"s":"\\",,"}', 1, undefined],
+  ])('the raw scan of %s with limit %d says %s, commas and brackets in strings not counted', (text, max, verdict) => {
+    expect(scanJsonText(text, { maxDepth: 64, maxValues: max })).toBe(verdict);
+  });
+
+  it('stop a body of two million empty objects before it is parsed', () => {
+    const text = `{"request":{"object":{"a":[${Array(2_000_000).fill('{}').join(',')}]}}}`;
+    expect(scanJsonText(text, { maxDepth: 64, maxValues: 100_000 })).toBe('values');
   });
 });
 
