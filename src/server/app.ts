@@ -199,6 +199,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     const e = toWebhookError(err, req, limits.bodyLimit);
     metrics.rejected.inc({ code: e.code });
     if (e.code === 'BTLS_ERR_BUSY') void reply.header('retry-after', '1');
+    if (draining) void reply.header('connection', 'close');
     if (e.statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req) }, 'request failed');
     else log.warn({ code: e.code, reason: e.message, method: req.method, path: pathOf(req) }, 'request rejected');
     return reply.code(e.statusCode).send(errorBody(e));
@@ -305,6 +306,10 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     }
     record(webhook, request, result);
     const review: AdmissionReview = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response: result.response };
+    // shutting down: the client (the apiserver keeps connections alive) reconnects elsewhere, and the
+    // connection does not stay open, holding up the close, once this review is answered. Fastify does this
+    // only for requests that arrive after close began, not for those already in flight.
+    if (draining) void reply.header('connection', 'close');
     reply.send(review);
     // observed here rather than in an onResponse hook, which would add two listeners to every response
     metrics.latency.observe(webhook, (performance.now() - req.receivedAt) / 1000);

@@ -122,6 +122,14 @@ describe('the Deployment', () => {
     }
   });
 
+  it('lets endpoints drop the pod before it closes, within the grace period', () => {
+    const args: string[] = container().args;
+    const delay = Number(args[args.indexOf('--shutdown-delay') + 1]);
+    expect(delay).toBeGreaterThan(0);
+    // the delay, then up to 20 s for in-flight reviews (src/server/main.ts) before connections are cut
+    expect(podSpec().terminationGracePeriodSeconds).toBeGreaterThanOrEqual(delay + 20);
+  });
+
   it('requests and limits CPU and memory', () => {
     const r = container().resources;
     for (const k of ['requests', 'limits']) {
@@ -132,7 +140,7 @@ describe('the Deployment', () => {
 
   it('serves with the TLS Secret mounted read-only at /etc/btls/tls', () => {
     expect(container().args).toEqual([
-      'serve', '--host', '0.0.0.0', '--port', '8443', '--tls-cert', '/etc/btls/tls/tls.crt', '--tls-key', '/etc/btls/tls/tls.key',
+      'serve', '--host', '0.0.0.0', '--port', '8443', '--tls-cert', '/etc/btls/tls/tls.crt', '--tls-key', '/etc/btls/tls/tls.key', '--shutdown-delay', '5',
     ]);
     const mount = container().volumeMounts.find((m: Doc) => m.mountPath === '/etc/btls/tls');
     expect(mount.readOnly).toBe(true);

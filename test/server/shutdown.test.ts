@@ -1,5 +1,5 @@
 /** Graceful shutdown: readyz fails first, the listener stops accepting, in-flight reviews finish, then close. */
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { startServer } from '../../src/server/main.js';
 import { call, goodPolicy, makePki, reviewOf, testEngine, type TestPki } from './helpers.js';
 
@@ -19,17 +19,17 @@ function start(extra: { shutdownDelayMs?: number; handleSignals?: boolean } = {}
 }
 
 /** Sends half the body now and the rest after `delayMs`: a request that is in flight for that long. */
-function slowReview(url: string, uid: string, delayMs: number, sent: () => void): Promise<{ status: number; json: any }> {
+function slowReview(url: string, uid: string, delayMs: number, sent: () => void, agent: Agent | false = false): Promise<{ status: number; json: any; connection?: string }> {
   const body = JSON.stringify(reviewOf(goodPolicy(), { uid }));
   const half = Math.floor(body.length / 2);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       `${url}/validate`,
-      { method: 'POST', ca: pki.caPem, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { method: 'POST', ca: pki.caPem, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text), connection: res.headers.connection }));
       },
     );
     req.on('error', reject);
@@ -62,6 +62,24 @@ describe('graceful shutdown', () => {
     expect(closedAt).toBeGreaterThan(0);
   });
 
+  it('closes a keep-alive connection once its in-flight review is answered, instead of waiting it out', async () => {
+    const server = await start();
+    const agent = new Agent({ keepAlive: true, ca: pki.caPem }); // as the apiserver's client does
+    let firstHalfSent!: () => void;
+    const sent = new Promise<void>((r) => (firstHalfSent = r));
+    const inflight = slowReview(server.url, 'keep-1', 400, firstHalfSent, agent);
+    await sent;
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const closing = server.shutdown('test');
+    const res = await inflight;
+    expect(res.json.response).toEqual({ uid: 'keep-1', allowed: true });
+    expect(res.connection).toBe('close');
+    await closing;
+    expect(Date.now() - started).toBeLessThan(2000); // not the 20 s timeout that cuts connections
+    agent.destroy();
+  });
+
   it('fails readyz during the shutdown delay while still answering reviews', async () => {
     const server = await start({ shutdownDelayMs: 600 });
     const closing = server.shutdown('test');
@@ -71,6 +89,11 @@ describe('graceful shutdown', () => {
     expect(ready.json).toMatchObject({ code: 'BTLS_ERR_NOT_READY', message: 'not ready: shutting down' });
     const review = await call(`${server.url}/validate`, { ca: pki.caPem, body: JSON.stringify(reviewOf(goodPolicy(), { uid: 'late' })) });
     expect(review.json.response).toEqual({ uid: 'late', allowed: true });
+    // a keep-alive client is told to reconnect (to a pod that is staying)
+    const agent = new Agent({ keepAlive: true, ca: pki.caPem });
+    const kept = await slowReview(server.url, 'late-2', 0, () => {}, agent);
+    expect(kept.connection).toBe('close');
+    agent.destroy();
     await closing;
   });
 
