@@ -9,7 +9,7 @@ import type { CrdRulesMode } from './crd-rules-mode.js';
 import { blockingReasons, fieldError, formatValue, goQuote, jsonType } from './field-errors.js';
 import { metadataDecodeError, metadataRuleIds, validateMetadata } from './schema/metadata.js';
 import { dropNulls } from './schema/nulls.js';
-import { StructuralValidator, schemaRuleIds, type JsonSchema } from './schema/structural.js';
+import { StructuralValidator, schemaRuleIds, typesOnly, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
@@ -97,6 +97,8 @@ function pick(node: unknown, rel: string | undefined): unknown {
 class RuleEngine implements Engine {
   /** compiled only where the CRD's schema is checked */
   private readonly structural: StructuralValidator | undefined;
+  /** where it is not: its types only (typesOnly), so that no rule reads a value of the wrong type */
+  private readonly types: StructuralValidator | undefined;
   /** the validation rules by path, with and without those that need resolved references */
   private readonly withReferences: PathTree<RankedRule>;
   private readonly withoutReferences: PathTree<RankedRule>;
@@ -119,6 +121,7 @@ class RuleEngine implements Engine {
     this.match = meta;
     this.groupPrefix = `${meta.group}/`;
     this.structural = crdEnforced ? new StructuralValidator(schema) : undefined;
+    this.types = crdEnforced ? undefined : new StructuralValidator(typesOnly(schema));
     const known = new Set(rules.map((r) => r.id));
     for (const id of Object.keys(config.rules)) {
       if (!known.has(id)) throw new Error(`config names an unknown rule '${id}'`);
@@ -157,14 +160,25 @@ class RuleEngine implements Engine {
   evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
     if (!this.applies(input)) return [];
     const oldInput = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
-    if (!this.structural) return this.runRules(input, oldInput, [], context);
-    // the apiserver drops null fields before validating (a null optional field is an absent one)
-    const object = dropValidatedNulls(input);
-    const decodeError = metadataDecodeError(object);
+    const decodeError = metadataDecodeError(input);
     if (decodeError) {
       // an HTTP 400 while decoding: nothing else is looked at
       return this.adjust([{ rule: ruleOnlyIds.decode, field: 'metadata', message: decodeError, severity: 'deny', reason: 'FieldValueTypeInvalid' }]);
     }
+    if (!this.structural) {
+      // The apiserver has checked the whole schema before a validating webhook sees the object, but a mutating
+      // webhook sees it first, and anyone who can reach the Service can post a review: a value of the wrong
+      // type is reported as the apiserver would, and then no rule reads it (each would fail as "no such
+      // overload", a misleading reason). Nulls pass the type check as absent fields (typesOnly).
+      const types = this.types!.check(input);
+      if (types.length > 0) {
+        const typeFindings = ratchet(this.adjust(types), input, oldInput);
+        if (typeFindings.length > 0) return cap(this.notChecked(typeFindings));
+      }
+      return this.runRules(input, oldInput, [], context);
+    }
+    // the apiserver drops null fields before validating (a null optional field is an absent one)
+    const object = dropValidatedNulls(input);
     const apiVersion = String(object.apiVersion);
     const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
     if (!this.match.served.includes(version)) {
@@ -184,11 +198,15 @@ class RuleEngine implements Engine {
     for (const f of this.structural.check(object)) schema.push(f);
     const findings = adjustedUnknown;
     if (schema.length > 0) for (const f of ratchet(this.adjust(schema), object, oldObject)) findings.push(f);
-    if (findings.some((f) => blockingReasons.has(f.reason))) {
-      findings.push(...this.adjust([fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation')]));
-      return cap(findings);
-    }
+    if (findings.some((f) => blockingReasons.has(f.reason))) return cap(this.notChecked(findings));
     return this.runRules(object, oldObject, findings, context);
+  }
+
+  /** `findings` stop the CEL rules, as they stop kube-apiserver's: say so after them. */
+  private notChecked(findings: Finding[]): Finding[] {
+    const note = fieldError.invalidRaw({ rule: ruleOnlyIds.notChecked, field: '<nil>' }, '"null"', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation');
+    findings.push(...this.adjust([note]));
+    return findings;
   }
 
   /** The CEL rules of the table, after the schema-level checks (or instead of them); appends to `findings`. */

@@ -51,6 +51,55 @@ describe('the CRD rules mode', () => {
     expect(ids(crdSet.evaluate(mixed))).toEqual(['crd-unknown-field']);
   });
 
+  describe('skip still checks the types of the CRD, and no rule reads a value of the wrong type', () => {
+    const skip = loadEngine({ crdRules: 'skip' });
+    const notChecked = '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+    it.each([
+      ['spec a string', (p: any) => (p.spec = 'x'), 'spec: Invalid value: "string": spec in body must be of type object: "string"'],
+      ['targetRefs a string', (p: any) => (p.spec.targetRefs = 'x'), 'spec.targetRefs: Invalid value: "string": spec.targetRefs in body must be of type array: "string"'],
+      ['targetRefs a map', (p: any) => (p.spec.targetRefs = { a: 1 }), 'spec.targetRefs: Invalid value: "object": spec.targetRefs in body must be of type array: "object"'],
+      ['a null list item', (p: any) => (p.spec.targetRefs = [null]), 'spec.targetRefs[0]: Invalid value: "null": spec.targetRefs[0] in body must be of type object: "null"'],
+      ['a ref name a number', (p: any) => (p.spec.targetRefs[0].name = 5), 'spec.targetRefs[0].name: Invalid value: "integer": spec.targetRefs[0].name in body must be of type string: "integer"'],
+      ['validation a list', (p: any) => (p.spec.validation = [1]), 'spec.validation: Invalid value: "array": spec.validation in body must be of type object: "array"'],
+      ['hostname a number', (p: any) => (p.spec.validation.hostname = 5), 'spec.validation.hostname: Invalid value: "integer": spec.validation.hostname in body must be of type string: "integer"'],
+      ['a SAN a string', (p: any) => (p.spec.validation.subjectAltNames = ['x']), 'spec.validation.subjectAltNames[0]: Invalid value: "string": spec.validation.subjectAltNames[0] in body must be of type object: "string"'],
+    ])('%s', (_name, patch, error) => {
+      const got = skip.evaluate(policy(patch));
+      expect(strings(got)).toEqual([error, notChecked]);
+      expect(got.every((f) => f.severity === 'deny')).toBe(true);
+    });
+
+    it.each([
+      ['metadata a string', (p: any) => (p.metadata = 'x'), 'metadata: json: cannot unmarshal string into Go value of type v1.ObjectMeta'],
+      ['a name a number', (p: any) => (p.metadata.name = 5), 'metadata: json: cannot unmarshal number into Go struct field ObjectMeta.name of type string'],
+    ])('%s: the decode error, as the apiserver answers it', (_name, patch, error) => {
+      expect(strings(skip.evaluate(policy(patch)))).toEqual([error]);
+    });
+
+    it('and nothing else of the schema: fields, enum values and limits of a newer Gateway API pass', () => {
+      const newer = policy((p) => {
+        p.spec.newField = { any: 'thing' };
+        p.spec.validation.subjectAltNames = [{ type: 'SomeNewType', someNewType: 'x' }];
+        p.spec.validation.caCertificateRefs = Array.from({ length: 20 }, (_, i) => ({ group: '', kind: 'ConfigMap', name: `ca-${i}` }));
+        delete p.spec.validation.wellKnownCACertificates;
+      });
+      expect(strings(skip.evaluate(newer))).toEqual([]);
+    });
+
+    it('takes a null field for an absent one, as the apiserver does, but not a null list item', () => {
+      expect(skip.evaluate(policy((p) => (p.spec.validation.subjectAltNames = null)))).toEqual([]);
+      expect(skip.evaluate(policy((p) => (p.metadata.creationTimestamp = null)))).toEqual([]);
+      expect(strings(skip.evaluate(policy((p) => (p.spec.validation.subjectAltNames = [null]))))).toContain(
+        'spec.validation.subjectAltNames[0]: Invalid value: "null": spec.validation.subjectAltNames[0] in body must be of type object: "null"',
+      );
+    });
+
+    it('ratchets a wrong type left unchanged by an UPDATE, as for every schema finding', () => {
+      const bad = policy((p) => (p.spec.validation.hostname = 5));
+      expect(skip.evaluate(bad, { operation: 'UPDATE', oldObject: bad })).toEqual([]);
+    });
+  });
+
   it('refuses the rule set crd with its rules skipped: nothing would be checked', () => {
     expect(() => loadEngine({ ruleset: 'crd', crdRules: 'skip' })).toThrow("rule set 'crd' has no rules left to evaluate when the CRD's own rules are skipped");
   });

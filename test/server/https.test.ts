@@ -6,10 +6,12 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { request as httpsRequest } from 'node:https';
 import { startServer, type RunningServer } from '../../src/server/main.js';
-import { badPolicy, call, decodePatch, goodPolicy, makePki, postReview, reviewOf, testEngineWithCrd, type TestPki } from './helpers.js';
+import { badPolicy, call, decodePatch, goodPolicy, makePki, postReview, reviewOf, testEngine, testEngineWithCrd, type TestPki } from './helpers.js';
 
 let pki: TestPki;
 let server: RunningServer;
+/** `btls serve` as shipped (`--crd-rules auto`: only the CRD's types are checked again) */
+let shipped: RunningServer;
 const FAST_MS = 2000;
 
 beforeAll(async () => {
@@ -21,10 +23,17 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
   });
+  shipped = await startServer({
+    engine: testEngine(),
+    tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
+    host: '127.0.0.1',
+    port: 0,
+  });
 });
 
 afterAll(async () => {
   await server.shutdown('tests done');
+  await shipped.shutdown('tests done');
 });
 
 const url = (path: string): string => `${server.url}${path}`;
@@ -140,19 +149,25 @@ describe('hostile and malformed input', () => {
     expect(res.json.response.status.message).toMatch(/request.operation must be one of/);
   });
 
-  it('denies an object whose fields have the wrong types, in the apiserver wording', async () => {
+  it.each([
+    ['--crd-rules enforce', () => server],
+    ['--crd-rules auto, as shipped', () => shipped],
+  ])('denies an object whose fields have the wrong types, in the apiserver wording (%s)', async (_mode, which) => {
+    const at = (path: string) => `${which().url}${path}`;
     const p = goodPolicy() as any;
     p.spec.validation = { hostname: ['a'], caCertificateRefs: { name: 1 } };
     p.spec.targetRefs = 7;
-    const res = await postReview(url('/validate'), pki.caPem, reviewOf(p, { uid: 'types-1' }));
+    const res = await postReview(at('/validate'), pki.caPem, reviewOf(p, { uid: 'types-1' }));
     expect(res.status).toBe(200);
     expect(res.json.response).toMatchObject({ uid: 'types-1', allowed: false, status: { code: 422 } });
     expect(res.json.response.status.message).toContain('spec.targetRefs in body must be of type array');
+    expect(res.json.response.status.message).toContain('spec.validation.hostname in body must be of type string');
+    expect(res.json.response.status.message).not.toContain('could not be evaluated');
     // metadata that Go cannot decode is answered alone, as the apiserver's decoder does
     p.metadata.labels = { nested: { deeper: true } };
-    const meta = await postReview(url('/validate'), pki.caPem, reviewOf(p, { uid: 'types-3' }));
+    const meta = await postReview(at('/validate'), pki.caPem, reviewOf(p, { uid: 'types-3' }));
     expect(meta.json.response.status.message).toContain('json: cannot unmarshal object into Go struct field ObjectMeta.labels of type string');
-    const m = await postReview(url('/mutate'), pki.caPem, reviewOf(p, { uid: 'types-2' }));
+    const m = await postReview(at('/mutate'), pki.caPem, reviewOf(p, { uid: 'types-2' }));
     expect(m.json.response).toMatchObject({ uid: 'types-2', allowed: true });
   });
 

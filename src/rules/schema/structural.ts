@@ -21,6 +21,9 @@ export const schemaRuleIds: Record<string, string> = {
   maxProperties: 'crd-schema-max-properties',
 };
 
+/** what a valid object gets: shared, so that the common case allocates nothing (callers only read it) */
+const NONE: readonly Finding[] = Object.freeze([]);
+
 // kube-openapi's stringValidator stops at the first of these per value, in this order
 const stringOrder = ['maxLength', 'minLength', 'pattern'];
 
@@ -40,7 +43,7 @@ export class StructuralValidator {
   }
 
   check(object: unknown): Finding[] {
-    if (this.validate(object)) return [];
+    if (this.validate(object)) return NONE as Finding[];
     const errors = this.validate.errors ?? [];
     const findings: Finding[] = [];
     const stringErrorSeen = new Set<string>();
@@ -95,4 +98,22 @@ function toFinding(e: ErrorObject, object: unknown): Finding | undefined {
     default:
       return fieldError.invalid(at, value, e.message ?? e.keyword);
   }
+}
+
+/**
+ * The schema's types and nothing else (no enum, pattern, length, required, format, CEL). What a webhook can
+ * check against a pinned copy of the CRD and stay right when the cluster serves a newer Gateway API: v1 fields
+ * never change type, while enums grow, limits and patterns relax, and fields are added.
+ */
+export function typesOnly(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  if (schema.type !== undefined) out.type = schema.type;
+  const props = schema.properties as Record<string, JsonSchema> | undefined;
+  // a null field is an absent one (the apiserver drops it before validating); a null list item is not
+  if (props) out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, { ...typesOnly(v), nullable: true }]));
+  const items = schema.items as JsonSchema | undefined;
+  if (items && typeof items === 'object') out.items = typesOnly(items);
+  const extra = schema.additionalProperties as JsonSchema | boolean | undefined;
+  if (extra && typeof extra === 'object') out.additionalProperties = typesOnly(extra);
+  return out;
 }
