@@ -48,6 +48,17 @@ describe('mutations', () => {
     expect(engine.evaluate(once).filter((f) => f.severity === 'deny')).toEqual([]);
   });
 
+  it.each([['payments.example.com..'], ['Payments.Example.com..'], ['.'], ['..'], ['A.']])(
+    'reaches a fixed point in one pass from %j (mutating twice gives no patch the second time)',
+    (hostname) => {
+      const p = policy();
+      p.spec.validation.hostname = hostname;
+      p.spec.validation.subjectAltNames[0]!.hostname = hostname;
+      const once = apply(p, engine.mutate(p));
+      expect(engine.mutate(once)).toEqual([]);
+    },
+  );
+
   it('leaves the group of non-core kinds alone and ignores other kinds of object', () => {
     const p = policy();
     (p.spec.targetRefs[0] as Record<string, unknown>).kind = 'Backend';
