@@ -18,7 +18,14 @@ import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type Grou
 export type ParseResult =
   | { kind: 'ok'; request: AdmissionRequest }
   | { kind: 'bad-request'; message: string }
-  | { kind: 'errored'; uid: string; message: string };
+  | { kind: 'errored'; uid: string; message: string; facts: ReviewFacts };
+
+/** What can be told about a malformed request for logs and metrics: its fields that have the right type. */
+export interface ReviewFacts {
+  operation?: Operation;
+  namespace?: string;
+  name?: string;
+}
 
 const OPERATIONS: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 /** Kubernetes uids are 36-character UUIDs; anything much longer is not from an apiserver and is not echoed. */
@@ -40,7 +47,7 @@ export function parseAdmissionReview(body: unknown): ParseResult {
   if (uid.length > MAX_UID_CHARS) return bad(`request.uid is longer than ${MAX_UID_CHARS} characters`);
 
   const problem = shapeProblem(req);
-  if (problem !== undefined) return { kind: 'errored', uid, message: `malformed AdmissionReview: ${problem}` };
+  if (problem !== undefined) return { kind: 'errored', uid, message: `malformed AdmissionReview: ${problem}`, facts: factsOf(req) };
   return { kind: 'ok', request: req as unknown as AdmissionRequest };
 }
 
@@ -65,6 +72,14 @@ function shapeProblem(req: Record<string, unknown>): string | undefined {
     return `request.oldObject must be an object or null, got ${typeName(req.oldObject)}`;
   }
   return undefined;
+}
+
+function factsOf(req: Record<string, unknown>): ReviewFacts {
+  const facts: ReviewFacts = {};
+  if (OPERATIONS.includes(req.operation as Operation)) facts.operation = req.operation as Operation;
+  if (typeof req.namespace === 'string') facts.namespace = req.namespace;
+  if (typeof req.name === 'string') facts.name = req.name;
+  return facts;
 }
 
 function gvkProblem(path: string, v: unknown): string | undefined {

@@ -63,9 +63,15 @@ export function patched(ops: JsonPatchOp[], warnings: string[] = []): Decision {
   return {
     allowed: true,
     patchType: 'JSONPatch',
-    patch: Buffer.from(JSON.stringify(ops), 'utf8').toString('base64'),
+    patch: Buffer.from(JSON.stringify(ops.map(rfc6902)), 'utf8').toString('base64'),
     ...(warnings.length > 0 ? { warnings: boundWarnings(warnings) } : {}),
   };
+}
+
+/** The operation as RFC 6902 has it: the rule that made it stays out of the patch. */
+function rfc6902(op: JsonPatchOp): JsonPatchOp {
+  const { rule: _rule, ...plain } = op;
+  return plain;
 }
 
 /**

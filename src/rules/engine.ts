@@ -277,7 +277,7 @@ class RuleEngine implements Engine {
       for (const p of pending) {
         const holder = p.keys.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, working);
         const last = p.keys[p.keys.length - 1];
-        ops.push({ op: Object.hasOwn(holder, last) ? 'replace' : 'add', path: pointerOf(p.keys), value: p.value });
+        ops.push({ op: Object.hasOwn(holder, last) ? 'replace' : 'add', path: pointerOf(p.keys), value: p.value, rule: rule.spec.id });
         holder[last] = p.value;
       }
     }

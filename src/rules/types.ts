@@ -30,10 +30,15 @@ export interface Finding {
 }
 
 /** RFC 6902 operation, as the mutating webhook returns it. */
-export type JsonPatchOp =
+/**
+ * An RFC 6902 operation. `rule` names the mutation rule that made it, for logs and reports; it is not part of
+ * RFC 6902 and never sent in a patch (src/admission/response.ts).
+ */
+export type JsonPatchOp = (
   | { op: 'add' | 'replace'; path: string; value: unknown }
   | { op: 'remove'; path: string }
-  | { op: 'test'; path: string; value: unknown };
+  | { op: 'test'; path: string; value: unknown }
+) & { rule?: string };
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 

@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { DEFAULT_MAX_LIST_ITEMS, findBoundsViolation, type BoundsViolation } from '../admission/limits.js';
-import { parseAdmissionReview } from '../admission/parse.js';
+import { parseAdmissionReview, type ReviewFacts } from '../admission/parse.js';
 import { errored } from '../admission/response.js';
 import { mutateRequest, objectName, validateRequest, type ReviewResult } from '../admission/review.js';
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
@@ -292,7 +292,9 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     if (parsed.kind === 'bad-request') throw new WebhookError('BTLS_ERR_BAD_REVIEW', parsed.message);
     let result: ReviewResult;
     let request: AdmissionRequest | undefined;
+    let facts: ReviewFacts | undefined;
     if (parsed.kind === 'errored') {
+      facts = parsed.facts;
       result = { response: { uid: parsed.uid, ...errored(400, parsed.message) }, verdict: 'errored', findings: [], ops: [] };
     } else {
       request = parsed.request;
@@ -304,7 +306,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
         result = webhook === 'validate' ? validateRequest(request, engine) : mutateRequest(request, engine);
       }
     }
-    record(webhook, request, result);
+    record(webhook, request, result, facts);
     const review: AdmissionReview = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response: result.response };
     // shutting down: the client (the apiserver keeps connections alive) reconnects elsewhere, and the
     // connection does not stay open, holding up the close, once this review is answered. Fastify does this
@@ -315,8 +317,9 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     metrics.latency.observe(webhook, (performance.now() - req.receivedAt) / 1000);
   }
 
-  function record(webhook: Webhook, request: AdmissionRequest | undefined, result: ReviewResult): void {
-    const operation = request?.operation ?? 'unknown';
+  /** `facts`: what is known of a request too malformed to be an AdmissionRequest */
+  function record(webhook: Webhook, request: AdmissionRequest | undefined, result: ReviewResult, facts?: ReviewFacts): void {
+    const operation = request?.operation ?? facts?.operation ?? 'unknown';
     metrics.reviews.inc(`${webhook} ${operation} ${result.verdict}`, () => ({ webhook, operation, decision: result.verdict }));
     for (const f of result.findings) {
       if (f.severity === 'warn') metrics.warnings.inc({ rule: f.rule });
@@ -336,12 +339,18 @@ export function buildServer(opts: ServerOptions): WebhookServer {
       entry.namespace = clip(request.namespace ?? '', 100);
       entry.name = clip(objectName(request), 253);
       if (request.dryRun) entry.dryRun = true;
+    } else if (facts) {
+      if (facts.namespace !== undefined) entry.namespace = clip(facts.namespace, 100);
+      if (facts.name !== undefined) entry.name = clip(facts.name, 253);
     }
     const denied = ruleIds(result.findings, 'deny');
     const warned = ruleIds(result.findings, 'warn');
     if (denied.length > 0) entry.denied = denied;
     if (warned.length > 0) entry.warned = warned;
-    if (result.ops.length > 0) entry.patchOps = result.ops.length;
+    if (result.ops.length > 0) {
+      entry.patchOps = result.ops.length;
+      entry.mutated = [...new Set(result.ops.map((op) => op.rule ?? 'unknown'))];
+    }
     if (result.skipped) entry.skipped = result.skipped;
     if (result.verdict === 'errored') entry.reason = clip(result.response.status?.message ?? '', 500);
     log[level](entry, result.skipped === 'kind' ? 'admitted a kind this webhook does not check' : 'admission review');

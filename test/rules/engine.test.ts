@@ -40,7 +40,7 @@ describe('the CRD rules mode', () => {
     expect(skip.evaluate(policy())).toEqual([]);
     // transition and mutation rules are unaffected
     expect(skip.mutate(policy((p) => (p.spec.validation.hostname = 'Backend.Example.com')))).toEqual([
-      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com' },
+      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com', rule: 'mutate-hostname-canonical' },
     ]);
   });
 

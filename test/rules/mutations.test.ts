@@ -35,10 +35,10 @@ describe('mutations', () => {
     const ops = engine.mutate(policy());
     expect(ops).toHaveLength(4);
     expect(ops).toEqual(expect.arrayContaining([
-      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com' },
-      { op: 'replace', path: '/spec/validation/subjectAltNames/0/hostname', value: 'api.example.com' },
-      { op: 'add', path: '/spec/targetRefs/0/group', value: '' },
-      { op: 'add', path: '/spec/validation/caCertificateRefs/0/group', value: '' },
+      { op: 'replace', path: '/spec/validation/hostname', value: 'backend.example.com', rule: 'mutate-hostname-canonical' },
+      { op: 'replace', path: '/spec/validation/subjectAltNames/0/hostname', value: 'api.example.com', rule: 'mutate-san-hostname-canonical' },
+      { op: 'add', path: '/spec/targetRefs/0/group', value: '', rule: 'mutate-target-core-group' },
+      { op: 'add', path: '/spec/validation/caCertificateRefs/0/group', value: '', rule: 'mutate-ca-ref-core-group' },
     ]));
   });
 

@@ -134,7 +134,7 @@ describe('logs', () => {
     const patchable = goodPolicy() as any;
     patchable.spec.validation.hostname = 'API.Example.com.';
     await post('/mutate', reviewOf(patchable, { uid: 'log-4' }));
-    expect(logs.find((l) => l.uid === 'log-4')).toMatchObject({ level: 30, decision: 'patched', patchOps: 1 });
+    expect(logs.find((l) => l.uid === 'log-4')).toMatchObject({ level: 30, decision: 'patched', patchOps: 1, mutated: ['mutate-hostname-canonical'] });
     const log = server.app.btls.log;
     log.level = 'debug';
     try {
@@ -143,6 +143,15 @@ describe('logs', () => {
       log.level = 'info';
     }
     expect(logs.find((l) => l.uid === 'log-5')).toMatchObject({ level: 20, msg: 'admission review', decision: 'allowed', name: 'tls-upstream-dev' });
+  });
+
+  it('log and count a malformed review with what it does tell: operation, namespace, name', async () => {
+    const line = 'btls_admission_reviews_total{webhook="validate",operation="UPDATE",decision="errored"}';
+    const before = await metricValue(line);
+    const res = await post('/validate', reviewOf(goodPolicy(), { uid: 'log-6', operation: 'UPDATE' })); // no oldObject
+    expect(res.json().response).toMatchObject({ uid: 'log-6', allowed: false, status: { code: 400 } });
+    expect(logs.find((l) => l.uid === 'log-6')).toMatchObject({ level: 40, operation: 'UPDATE', namespace: 'default', name: 'tls-upstream-dev', decision: 'errored' });
+    expect(await metricValue(line)).toBe(before + 1);
   });
 
   it('log rejected requests at warn with their code', async () => {
