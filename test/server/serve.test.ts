@@ -70,6 +70,9 @@ describe('btls serve', () => {
       const url = await until('the banner', () => /serving (https:\/\/\S+)/.exec(io.err())?.[1]);
       expect(io.err()).toContain(round === 'created' ? 'created a dev CA' : 'using the dev certificates in certs/');
       expect(io.err()).toContain('CA bundle: certs/ca.pem');
+      // the bundle itself is printed, and it is the dev CA's certificate
+      expect(io.err()).toContain(readFileSync(join(cwd, 'certs', 'ca.pem'), 'utf8').trimEnd());
+      expect(io.err()).not.toContain('PRIVATE KEY');
       expect(io.err()).toContain("(rule set default, the CRD's own rules left to the API server)");
       expect(io.err()).toMatch(/try: curl --cacert certs\/ca\.pem -H 'Content-Type: application\/json' --data @examples\/review-denied\.json https:\/\/127\.0\.0\.1:\d+\/validate/);
       const ca = readFileSync(join(cwd, 'certs', 'ca.pem'), 'utf8');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, type Io } from '../io.js';
@@ -154,7 +155,10 @@ async function serve(raw: RawOptions, io: Io): Promise<number> {
   io.stderr.write(
     [
       `btls webhook serving ${server.url} (rule set ${engine.ruleset}${engine.crdRulesSkipped ? ", the CRD's own rules left to the API server" : ''}): POST /validate, POST /mutate, GET /healthz, /readyz, /metrics`,
-      ...(caFile !== undefined ? [`CA bundle: ${cacert} (for a webhook's caBundle: ${shown(io, join(config.devCertsDir, 'ca-bundle.b64'))})`] : []),
+      // the dev CA's certificate (public): what a client, or a webhook configuration's caBundle, must trust
+      ...(caFile !== undefined
+        ? [`CA bundle: ${cacert} (for a webhook's caBundle, base64: ${shown(io, join(config.devCertsDir, 'ca-bundle.b64'))})`, readFileSync(caFile, 'utf8').trimEnd()]
+        : []),
       `try: curl --cacert ${cacert} -H 'Content-Type: application/json' --data @examples/review-denied.json ${base}/validate`,
       '',
     ].join('\n'),

@@ -1,4 +1,4 @@
-/** The live status writer, for `btls controller` and (later) `btls serve --status-writer`. */
+/** The live status writer, run by `btls controller`. */
 export { startController, type ControllerOptions, type RunningController } from './controller.js';
 export { createMetrics, valueOf, type StatusMetrics } from './metrics.js';
 export { serveMetrics } from './serve-metrics.js';

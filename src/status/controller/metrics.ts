@@ -1,8 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /**
- * The writer's metrics, in a registry of its own: two controllers in one process (tests, or
- * `btls serve --status-writer` next to the webhook's metrics) must not collide in prom-client's global one.
+ * The writer's metrics, in a registry of its own: two controllers in one process (tests), or a controller
+ * next to a webhook, must not collide in prom-client's global one.
  */
 export interface StatusMetrics {
   registry: Registry;
