@@ -51,15 +51,21 @@ export function parseAdmissionReview(body: unknown): ParseResult {
   return { kind: 'ok', request: req as unknown as AdmissionRequest };
 }
 
+/**
+ * Runs on every review: the happy path reads each field by name (a loop over field names made each read a
+ * keyed lookup, several times slower) and allocates nothing; the messages are built only for a problem.
+ */
 function shapeProblem(req: Record<string, unknown>): string | undefined {
   const op = req.operation;
-  if (typeof op !== 'string' || !OPERATIONS.includes(op as Operation)) {
+  if (op !== 'CREATE' && op !== 'UPDATE' && op !== 'DELETE' && op !== 'CONNECT') {
     return `request.operation must be one of ${OPERATIONS.join(', ')}, got ${quote(op)}`;
   }
   const gvk = gvkProblem('request.kind', req.kind);
   if (gvk !== undefined) return gvk;
-  for (const key of ['name', 'namespace', 'subResource'] as const) {
-    if (req[key] !== undefined && typeof req[key] !== 'string') return `request.${key} must be a string, got ${typeName(req[key])}`;
+  if (notString(req.name) || notString(req.namespace) || notString(req.subResource)) {
+    for (const key of ['name', 'namespace', 'subResource'] as const) {
+      if (notString(req[key])) return `request.${key} must be a string, got ${typeName(req[key])}`;
+    }
   }
   if (req.dryRun !== undefined && typeof req.dryRun !== 'boolean') return `request.dryRun must be a boolean, got ${typeName(req.dryRun)}`;
   if (op === 'CREATE' || op === 'UPDATE') {
@@ -74,6 +80,10 @@ function shapeProblem(req: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+function notString(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'string';
+}
+
 function factsOf(req: Record<string, unknown>): ReviewFacts {
   const facts: ReviewFacts = {};
   if (OPERATIONS.includes(req.operation as Operation)) facts.operation = req.operation as Operation;
@@ -84,6 +94,7 @@ function factsOf(req: Record<string, unknown>): ReviewFacts {
 
 function gvkProblem(path: string, v: unknown): string | undefined {
   if (!isObject(v)) return `${path} must be an object with group, version and kind, got ${typeName(v)}`;
+  if (typeof v.group === 'string' && typeof v.version === 'string' && typeof v.kind === 'string') return undefined;
   const gvk = v as Partial<Record<keyof GroupVersionKind, unknown>>;
   for (const key of ['group', 'version', 'kind'] as const) {
     if (typeof gvk[key] !== 'string') return `${path}.${key} must be a string, got ${typeName(gvk[key])}`;
