@@ -81,10 +81,17 @@ async function serve(kind, dir) {
     port = running.port;
   }
   let peak = process.memoryUsage().rss;
+  let cpuAtReset = process.cpuUsage();
   setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100).unref();
   process.on('message', (m) => {
-    if (m === 'reset-rss') peak = process.memoryUsage().rss;
-    if (m === 'rss') process.send({ rss: process.memoryUsage().rss, peak });
+    if (m === 'reset-rss') {
+      peak = process.memoryUsage().rss;
+      cpuAtReset = process.cpuUsage();
+    }
+    if (m === 'rss') {
+      const cpu = process.cpuUsage(cpuAtReset);
+      process.send({ rss: process.memoryUsage().rss, peak, cpuMicros: cpu.user + cpu.system });
+    }
   });
   process.send({ port });
 }
@@ -120,7 +127,7 @@ async function main() {
     const sample = await once(autocannon, { ...opts, connections: 1, amount: 1 });
     if (sample.non2xx > 0 || sample.errors > 0) console.log(`  ${kind}: warning: the sample request failed`);
     await once(autocannon, { ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
-    servers[kind] = { child, opts, runs: [], peak: 0 };
+    servers[kind] = { child, opts, runs: [], peak: 0, cpu: [] };
   }
   const perRound = SECONDS / ROUNDS;
   for (let round = 0; round < ROUNDS; round++) {
@@ -129,7 +136,9 @@ async function main() {
       s.child.send('reset-rss');
       s.runs.push(await once(autocannon, { ...s.opts, connections: CONNECTIONS, duration: perRound }));
       s.child.send('rss');
-      s.peak = Math.max(s.peak, (await nextMessage(s.child)).peak);
+      const report = await nextMessage(s.child);
+      s.peak = Math.max(s.peak, report.peak);
+      s.cpu.push(report.cpuMicros / Math.max(1, s.runs.at(-1).requests.total));
     }
   }
   const results = {};
@@ -158,6 +167,14 @@ async function main() {
     const f = ratioTo('fastify');
     console.log(`  minimal Fastify/bare: ${f.median.toFixed(3)} (rounds ${f.min.toFixed(2)}-${f.max.toFixed(2)}; reference: what Fastify itself costs)`);
   }
+  // the server's own CPU time per request (user + system, this process only), round by round: unlike
+  // throughput it does not depend on how the load generator on the other core keeps up, nor on steal time
+  const cpuMedian = (kind) => median(servers[kind].cpu);
+  const cpuRatios = servers.btls.cpu.map((c, i) => servers.bare.cpu[i] / c);
+  console.log(
+    `  server CPU per request (median of rounds): ${kinds.map((k) => `${k} ${cpuMedian(k).toFixed(1)} us`).join(', ')}; ` +
+      `bare/btls ${median(cpuRatios).toFixed(3)} (the throughput ratio if the server alone were the bottleneck)`,
+  );
   const { median: ratio, min, max } = ratioTo('btls');
   const verdict = ratio >= 0.85 ? 'meets the 0.85 target' : ratio >= 0.7 ? 'below the 0.85 target, above the 0.70 floor' : 'BELOW the 0.70 floor';
   console.log(`  throughput ratio btls/bare: ${ratio.toFixed(3)} (median of ${ROUNDS} rounds, ${min.toFixed(2)}-${max.toFixed(2)}; ${verdict}); btls p99 ${results.btls.p99} ms (target < 10 ms)`);
@@ -165,13 +182,17 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 }
 
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** Per-round throughput ratios of `runs` to `base` (same round, side by side): median, min and max. */
 function pairedRatio(runs, base) {
   const rps = (r) => r.requests.total / r.duration;
   const ratios = runs.map((r, i) => rps(r) / rps(base[i])).sort((a, b) => a - b);
-  const mid = ratios.length >> 1;
-  const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
-  return { median, min: ratios[0], max: ratios[ratios.length - 1] };
+  return { median: median(ratios), min: ratios[0], max: ratios[ratios.length - 1] };
 }
 
 function once(autocannon, opts) {
