@@ -238,8 +238,9 @@ export function buildServer(opts: ServerOptions): WebhookServer {
       req.receivedAt = performance.now();
       const declared = req.headers['content-length'];
       const length = declared === undefined ? limits.bodyLimit : Number(declared);
-      // small bodies pass; over the body limit Fastify answers 413 without reading
-      if (length <= LARGE_BODY || length > limits.bodyLimit) return done();
+      // small bodies pass; over the body limit Fastify answers 413 without reading (written so that a length
+      // that is not a number passes too: Node's parser refuses such a header before this runs)
+      if (!(length > LARGE_BODY) || length > limits.bodyLimit) return done();
       if (largeBytes + length > limits.largeBodyBytesInFlight) {
         // read and drop the body first (no memory kept): a client still sending it would see its connection
         // reset instead of the 429; requestTimeout bounds how long this can take
