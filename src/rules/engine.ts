@@ -148,7 +148,7 @@ class RuleEngine implements Engine {
   }
 
   /** Schema-level findings keep the apiserver's wording; the rule table decides their severity or drops them. */
-  private adjust(findings: Finding[]): Finding[] {
+  private adjust(findings: readonly Finding[]): Finding[] {
     const out: Finding[] = [];
     for (const f of findings) {
       const severity = this.severityOf(f.rule, f.severity);

@@ -29,7 +29,6 @@ export interface Finding {
   reason: string;
 }
 
-/** RFC 6902 operation, as the mutating webhook returns it. */
 /**
  * An RFC 6902 operation. `rule` names the mutation rule that made it, for logs and reports; it is not part of
  * RFC 6902 and never sent in a patch (src/admission/response.ts).

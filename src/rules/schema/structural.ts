@@ -42,8 +42,8 @@ export class StructuralValidator {
     this.validate = ajv.compile({ ...schema, properties });
   }
 
-  check(object: unknown): Finding[] {
-    if (this.validate(object)) return NONE as Finding[];
+  check(object: unknown): readonly Finding[] {
+    if (this.validate(object)) return NONE;
     const errors = this.validate.errors ?? [];
     const findings: Finding[] = [];
     const stringErrorSeen = new Set<string>();
