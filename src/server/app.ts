@@ -100,6 +100,9 @@ declare module 'fastify' {
   }
 }
 
+/** a body over the limit but under this many limits is read and dropped after the 413 (lingerOverBody) */
+const LINGER_BODY_LIMITS = 4;
+
 /** bodies over this are scanned before parsing, and share the largeBodyBytesInFlight budget */
 const LARGE_BODY = 64 * 1024;
 
@@ -199,6 +202,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     const e = toWebhookError(err, req, limits.bodyLimit);
     metrics.rejected.inc({ code: e.code });
     if (e.code === 'BTLS_ERR_BUSY') void reply.header('retry-after', '1');
+    if (e.code === 'BTLS_ERR_BODY_TOO_LARGE') lingerOverBody(req, reply, limits.bodyLimit * LINGER_BODY_LIMITS);
     if (draining) void reply.header('connection', 'close');
     if (e.statusCode >= 500) log.error({ err, method: req.method, path: pathOf(req) }, 'request failed');
     else log.warn({ code: e.code, reason: e.message, method: req.method, path: pathOf(req) }, 'request rejected');
@@ -376,6 +380,19 @@ function ruleIds(findings: readonly Finding[], severity: Finding['severity']): s
   const ids: string[] = [];
   for (const f of findings) if (f.severity === severity && !ids.includes(f.rule)) ids.push(f.rule);
   return ids;
+}
+
+/**
+ * Fastify answers a body over the limit before reading it and closes the connection: a client that sends its
+ * whole body before reading (Python's http.client) then fails on EPIPE and never sees the 413. Where the body's
+ * end is known (Content-Length) and not far off, it is read and dropped instead, and the connection stays
+ * open; a chunked body, or one larger than `maxBytes`, is cut off as before. requestTimeout bounds the wait.
+ */
+function lingerOverBody(req: FastifyRequest, reply: FastifyReply, maxBytes: number): void {
+  const declared = req.headers['content-length'];
+  if (declared === undefined || !(Number(declared) <= maxBytes) || req.raw.complete) return;
+  reply.removeHeader('connection');
+  req.raw.resume();
 }
 
 /** Fastify's own errors, mapped onto the catalogue in errors.ts. */

@@ -217,6 +217,35 @@ describe('hostile and malformed input', () => {
     expect(res.json).toMatchObject({ code: 'BTLS_ERR_BODY_TOO_LARGE', message: 'request body is larger than the limit of 6291456 bytes' });
   });
 
+  it('lets a client that sends its whole body before reading see the 413, and keeps its connection', async () => {
+    // as Python's http.client does: a server that closed with the body unread made its writes fail (EPIPE)
+    const { port } = new URL(server.url);
+    const body = Buffer.alloc(7 * 1024 * 1024, 0x20);
+    const request = (length: number) =>
+      `POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const small = JSON.stringify(reviewOf(goodPolicy(), { uid: 'after-413' }));
+    const answers = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca: pki.caPem, servername: 'localhost' }, () => {
+        socket.write(request(body.length));
+        socket.write(body, (err) => {
+          if (err) return reject(err);
+          socket.write(request(Buffer.byteLength(small)) + small); // a second request on the same connection
+          let text = '';
+          socket.on('data', (d) => {
+            text += d;
+            if (text.includes('after-413')) resolve(text);
+          });
+          socket.on('end', () => resolve(text));
+        });
+      });
+      socket.on('error', reject);
+      socket.setTimeout(10_000, () => reject(new Error('no answer')));
+    });
+    expect(answers).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answers).toContain('BTLS_ERR_BODY_TOO_LARGE');
+    expect(answers).toContain('"uid":"after-413","allowed":true');
+  });
+
   it('answers 413 to a chunked body that grows over the limit', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpsRequest(url('/validate'), { method: 'POST', ca: pki.caPem, agent: false, headers: { 'content-type': 'application/json' } }, (r) => {
