@@ -36,6 +36,11 @@ export interface PathTree<T> {
   /** what applies to the node this branch reaches */
   items: T[];
   keys: Map<string, PathTree<T>>;
+  /**
+   * the same branches as `keys`, in the same order, as a list: iterating a Map allocates an iterator and an
+   * entry per branch, which was two thirds of what an evaluation allocated
+   */
+  branches: Array<{ key: string; tree: PathTree<T> }>;
   listItems?: PathTree<T>;
   mapValues?: PathTree<T>;
 }
@@ -51,7 +56,7 @@ export interface TreeVisitor<T> {
   visitAll(items: readonly T[], node: unknown, old: unknown, keys: readonly Key[]): void;
 }
 
-const emptyTree = <T>(): PathTree<T> => ({ items: [], keys: new Map() });
+const emptyTree = <T>(): PathTree<T> => ({ items: [], keys: new Map(), branches: [] });
 
 /** Builds the tree of `entries`' paths; items keep the order they were given in at each node. */
 export function buildPathTree<T>(entries: ReadonlyArray<{ steps: readonly Step[]; item: T }>): PathTree<T> {
@@ -61,7 +66,10 @@ export function buildPathTree<T>(entries: ReadonlyArray<{ steps: readonly Step[]
     for (const step of steps) {
       if (step.kind === 'key') {
         let next = at.keys.get(step.key);
-        if (!next) at.keys.set(step.key, (next = emptyTree<T>()));
+        if (!next) {
+          at.keys.set(step.key, (next = emptyTree<T>()));
+          at.branches.push({ key: step.key, tree: next });
+        }
         at = next;
       } else if (step.kind === 'items') at = at.listItems ??= emptyTree<T>();
       else at = at.mapValues ??= emptyTree<T>();
@@ -82,12 +90,14 @@ export function walkTree<T>(tree: PathTree<T>, object: unknown, old: unknown, vi
 
 function goTree<T>(tree: PathTree<T>, keys: Key[], visitor: TreeVisitor<T>, node: unknown, oldNode: unknown, correlated: boolean): void {
   if (tree.items.length > 0) visitor.visitAll(tree.items, node, correlated ? oldNode : undefined, keys);
-  if (tree.keys.size > 0 && isMap(node)) {
-    for (const [k, sub] of tree.keys) {
+  const branches = tree.branches;
+  if (branches.length > 0 && isMap(node)) {
+    for (let i = 0; i < branches.length; i++) {
+      const k = branches[i].key;
       const next = node[k];
       if (next === undefined || next === null || !Object.hasOwn(node, k)) continue;
       keys.push(k);
-      goTree(sub, keys, visitor, next, correlated && isMap(oldNode) ? oldNode[k] : undefined, correlated);
+      goTree(branches[i].tree, keys, visitor, next, correlated && isMap(oldNode) ? oldNode[k] : undefined, correlated);
       keys.pop();
     }
   }
