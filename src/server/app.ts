@@ -325,7 +325,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   /** `facts`: what is known of a request too malformed to be an AdmissionRequest */
   function record(webhook: Webhook, request: AdmissionRequest | undefined, result: ReviewResult, facts?: ReviewFacts): void {
     const operation = request?.operation ?? facts?.operation ?? 'unknown';
-    metrics.reviews.inc(`${webhook} ${operation} ${result.verdict}`, () => ({ webhook, operation, decision: result.verdict }));
+    metrics.reviews.inc(webhook, operation, result.verdict);
     for (const f of result.findings) {
       if (f.severity === 'warn') metrics.warnings.inc({ rule: f.rule });
       else if (result.verdict === 'denied') metrics.denials.inc({ rule: f.rule });

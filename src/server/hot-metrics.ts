@@ -11,19 +11,27 @@ import { Counter, type Metric, type MetricObjectWithValues, type MetricValueWith
 
 type Labels = Record<string, string>;
 
-/** A prom-client Counter whose increments accumulate in plain numbers and are published on each scrape. */
+/**
+ * A prom-client Counter whose increments accumulate in plain numbers and are published on each scrape. A series
+ * is found by its label values, one Map level per label: an increment allocates nothing (no key string built
+ * per review, no closure), which a server answering thousands of reviews a second would otherwise collect.
+ */
 export class DeferredCounter<L extends string> {
-  private readonly slots = new Map<string, { labels: Labels; total: number; published: number }>();
+  private readonly root = new Map<string, unknown>();
+  private readonly series: Slot[] = [];
+  private readonly labelNames: readonly L[];
 
   constructor(opts: { name: string; help: string; labelNames: readonly L[]; registry: Registry }) {
-    const slots = this.slots;
+    if (opts.labelNames.length < 1 || opts.labelNames.length > 3) throw new Error('DeferredCounter takes one to three labels');
+    this.labelNames = opts.labelNames;
+    const series = this.series;
     new Counter<L>({
       name: opts.name,
       help: opts.help,
       labelNames: opts.labelNames,
       registers: [opts.registry],
       collect() {
-        for (const s of slots.values()) {
+        for (const s of series) {
           if (s.total === s.published) continue;
           this.inc(s.labels as Partial<Record<L, string>>, s.total - s.published);
           s.published = s.total;
@@ -32,17 +40,52 @@ export class DeferredCounter<L extends string> {
     });
   }
 
-  /** `key` names the label set (any string unique to it); `labels` is read only the first time it is seen. */
-  inc(key: string, labels: () => Record<L, string>): void {
-    const slot = this.slots.get(key);
-    if (slot) slot.total++;
-    else this.slots.set(key, { labels: labels(), total: 1, published: 0 });
+  /** Counts one for the series with these label values, given in the order of `labelNames`. */
+  inc(v0: string, v1?: string, v2?: string): void {
+    const slot = this.find(v0, v1, v2, true)!;
+    slot.total++;
   }
 
   /** The count so far, published or not (tests). */
-  value(key: string): number {
-    return this.slots.get(key)?.total ?? 0;
+  value(v0: string, v1?: string, v2?: string): number {
+    return this.find(v0, v1, v2, false)?.total ?? 0;
   }
+
+  private find(v0: string, v1: string | undefined, v2: string | undefined, create: boolean): Slot | undefined {
+    // one level per label, unrolled: a list of the values would be an allocation per increment
+    const depth = this.labelNames.length;
+    let level = this.root;
+    if (depth > 1) {
+      level = this.child(level, v0, create)!;
+      if (level === undefined) return undefined;
+    }
+    if (depth > 2) {
+      level = this.child(level, v1 ?? '', create)!;
+      if (level === undefined) return undefined;
+    }
+    const key = depth === 1 ? v0 : depth === 2 ? (v1 ?? '') : (v2 ?? '');
+    let slot = level.get(key) as Slot | undefined;
+    if (slot === undefined && create) {
+      const given = [v0, v1, v2];
+      const labels: Labels = {};
+      this.labelNames.forEach((name, i) => (labels[name] = given[i] ?? ''));
+      level.set(key, (slot = { labels, total: 0, published: 0 }));
+      this.series.push(slot);
+    }
+    return slot;
+  }
+
+  private child(level: Map<string, unknown>, key: string, create: boolean): Map<string, unknown> | undefined {
+    let next = level.get(key) as Map<string, unknown> | undefined;
+    if (next === undefined && create) level.set(key, (next = new Map()));
+    return next;
+  }
+}
+
+interface Slot {
+  labels: Labels;
+  total: number;
+  published: number;
 }
 
 /**

@@ -43,7 +43,7 @@ describe('DeferredCounter', () => {
     const c = new DeferredCounter({ name: 'r_total', help: 'h', labelNames: ['webhook', 'decision'], registry: ours });
     const p = new Counter({ name: 'r_total', help: 'h', labelNames: ['webhook', 'decision'], registers: [theirs] });
     const bump = (webhook: string, decision: string) => {
-      c.inc(`${webhook} ${decision}`, () => ({ webhook, decision }));
+      c.inc(webhook, decision);
       p.inc({ webhook, decision });
     };
     bump('validate', 'allowed');
@@ -54,6 +54,35 @@ describe('DeferredCounter', () => {
     bump('validate', 'allowed');
     expect(await ours.metrics()).toBe(await theirs.metrics());
     expect(await ours.metrics()).toContain('r_total{webhook="validate",decision="allowed"} 3');
-    expect(c.value('validate allowed')).toBe(3);
+    expect(c.value('validate', 'allowed')).toBe(3);
+    expect(c.value('validate', 'patched')).toBe(0);
+    expect(c.value('nothing')).toBe(0);
+  });
+
+  it.each([
+    [['decision']],
+    [['webhook', 'operation', 'decision']],
+  ])('prints what prom-client prints for the labels %j', async (labelNames) => {
+    const ours = new Registry();
+    const theirs = new Registry();
+    const c = new DeferredCounter({ name: 'n_total', help: 'h', labelNames, registry: ours });
+    const p = new Counter({ name: 'n_total', help: 'h', labelNames, registers: [theirs] });
+    const rows = [
+      ['validate', 'CREATE', 'allowed'],
+      ['validate', 'UPDATE', 'allowed'],
+      ['mutate', 'CREATE', 'patched'],
+      ['validate', 'CREATE', 'allowed'],
+      ['validate', 'CREATE', 'denied'],
+    ];
+    for (const row of rows) {
+      const values = row.slice(3 - labelNames.length);
+      c.inc(values[0], values[1], values[2]);
+      p.inc(Object.fromEntries(labelNames.map((n, i) => [n, values[i]])));
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+
+  it('refuses a label set it cannot count without allocating', () => {
+    expect(() => new DeferredCounter({ name: 'z_total', help: 'h', labelNames: ['a', 'b', 'c', 'd'], registry: new Registry() })).toThrow(/one to three labels/);
   });
 });
