@@ -54,15 +54,10 @@ export class DeferredCounter<L extends string> {
   private find(v0: string, v1: string | undefined, v2: string | undefined, create: boolean): Slot | undefined {
     // one level per label, unrolled: a list of the values would be an allocation per increment
     const depth = this.labelNames.length;
-    let level = this.root;
-    if (depth > 1) {
-      level = this.child(level, v0, create)!;
-      if (level === undefined) return undefined;
-    }
-    if (depth > 2) {
-      level = this.child(level, v1 ?? '', create)!;
-      if (level === undefined) return undefined;
-    }
+    let level: Map<string, unknown> | undefined = this.root;
+    if (depth > 1) level = this.child(level, v0, create);
+    if (depth > 2 && level) level = this.child(level, v1 ?? '', create);
+    if (!level) return undefined;
     const key = depth === 1 ? v0 : depth === 2 ? (v1 ?? '') : (v2 ?? '');
     let slot = level.get(key) as Slot | undefined;
     if (slot === undefined && create) {
