@@ -28,6 +28,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { load, nextMessage } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -73,14 +74,11 @@ async function measure(kind, body) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const { port } = await new Promise((res, rej) => {
-      child.once('message', res);
-      child.once('exit', (code) => rej(new Error(`${kind} server exited with code ${code} before listening`)));
-    });
+    const { port } = await nextMessage(child, `${kind} server`);
     const opts = { url: `https://127.0.0.1:${port}/validate?timeout=5s`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, timeout: 60 };
-    await load({ ...opts, amount: WARMUP });
+    await load(autocannon, { ...opts, amount: WARMUP });
     execFileSync('callgrind_control', ['--instr=on', String(child.pid)], { stdio: 'ignore' });
-    const done = await load({ ...opts, amount: REQUESTS });
+    const done = await load(autocannon, { ...opts, amount: REQUESTS });
     if (done.non2xx > 0 || done.errors > 0) throw new Error(`${kind}: ${done.non2xx} non-2xx answers and ${done.errors} errors while counting`);
     execFileSync('callgrind_control', ['--dump', String(child.pid)], { stdio: 'ignore' });
     const dump = readdirSync(dir).find((f) => f.startsWith(`callgrind.${kind}.`));
@@ -94,8 +92,4 @@ async function measure(kind, body) {
   } finally {
     child.kill('SIGKILL');
   }
-}
-
-function load(opts) {
-  return new Promise((res, rej) => autocannon(opts, (err, result) => (err ? rej(err) : res(result))));
 }

@@ -21,6 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { load, nextMessage } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -53,13 +54,10 @@ try {
     // --perf-basic-prof: V8 writes /tmp/perf-<pid>.map, which names the JIT-compiled functions in the samples
     const child = fork(runJs, ['--serve', kind, dir], { execArgv: ['--perf-basic-prof'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
-    const { port } = await new Promise((res, rej) => {
-      child.once('message', res);
-      child.once('exit', (code) => rej(new Error(`${kind} server exited with code ${code} before listening`)));
-    });
+    const { port } = await nextMessage(child, `${kind} server`);
     execFileSync('taskset', ['-a', '-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
     const opts = { url: `https://127.0.0.1:${port}/validate?timeout=5s`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS };
-    await load({ ...opts, amount: REQUESTS * 2 });
+    await load(autocannon, { ...opts, amount: REQUESTS * 2 });
     servers.push({ kind, pid: child.pid, opts, reviews: 0 });
   }
   execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
@@ -69,7 +67,7 @@ try {
   if (perf.exitCode !== null) throw new Error('perf record could not sample the servers (see /proc/sys/kernel/perf_event_paranoid)');
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
-      const r = await load({ ...s.opts, amount: REQUESTS });
+      const r = await load(autocannon, { ...s.opts, amount: REQUESTS });
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${s.kind}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
       s.reviews += r.requests.total;
     }
@@ -144,8 +142,4 @@ function report(servers, tallies) {
   rows.sort((p, q) => Math.max(q.x, q.y) - Math.max(p.x, p.y));
   console.log(`  ${a.kind.padStart(8)} ${b.kind.padStart(8)}   difference`);
   for (const { k, x, y } of rows.slice(0, TOP)) console.log(`  ${x.toFixed(2).padStart(8)} ${y.toFixed(2).padStart(8)}   ${(y - x >= 0 ? '+' : '') + (y - x).toFixed(2)}   ${k.slice(0, 110)}`);
-}
-
-function load(opts) {
-  return new Promise((res, rej) => autocannon(opts, (err, result) => (err ? rej(err) : res(result))));
 }

@@ -15,6 +15,7 @@ import { createServer } from 'node:https';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { load, nextMessage } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -124,9 +125,9 @@ async function main() {
     if (pinned) pinToCpu(child.pid, 0);
     const { port } = await nextMessage(child);
     const opts = { url: `https://127.0.0.1:${port}/validate?timeout=5s`, method: 'POST', headers: { 'content-type': 'application/json' }, body };
-    const sample = await once(autocannon, { ...opts, connections: 1, amount: 1 });
+    const sample = await load(autocannon, { ...opts, connections: 1, amount: 1 });
     if (sample.non2xx > 0 || sample.errors > 0) console.log(`  ${kind}: warning: the sample request failed`);
-    await once(autocannon, { ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+    await load(autocannon, { ...opts, connections: CONNECTIONS, duration: WARMUP_SECONDS });
     servers[kind] = { child, opts, runs: [], peak: 0, cpu: [] };
   }
   const perRound = SECONDS / ROUNDS;
@@ -134,7 +135,7 @@ async function main() {
     for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
       const s = servers[kind];
       s.child.send('reset-rss');
-      s.runs.push(await once(autocannon, { ...s.opts, connections: CONNECTIONS, duration: perRound }));
+      s.runs.push(await load(autocannon, { ...s.opts, connections: CONNECTIONS, duration: perRound }));
       s.child.send('rss');
       const report = await nextMessage(s.child);
       s.peak = Math.max(s.peak, report.peak);
@@ -193,21 +194,4 @@ function pairedRatio(runs, base) {
   const rps = (r) => r.requests.total / r.duration;
   const ratios = runs.map((r, i) => rps(r) / rps(base[i])).sort((a, b) => a - b);
   return { median: median(ratios), min: ratios[0], max: ratios[ratios.length - 1] };
-}
-
-function once(autocannon, opts) {
-  return new Promise((resolvePromise, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolvePromise(result)));
-  });
-}
-
-function nextMessage(child) {
-  return new Promise((resolvePromise, reject) => {
-    const onExit = (code) => reject(new Error(`bench server exited with code ${code}`));
-    child.once('exit', onExit);
-    child.once('message', (m) => {
-      child.removeListener('exit', onExit); // one listener per message would pile up over the rounds
-      resolvePromise(m);
-    });
-  });
 }
