@@ -1,5 +1,6 @@
 import { constructFromEvents, EVENT_ID, load, parseEvents, YAMLException, type Event } from 'js-yaml';
 import type { KubeObject } from '../rules/types.js';
+import { KUBECTL_YAML_SCHEMA } from './kubectl-yaml.js';
 import type { LoadResult, LoadedObject } from './types.js';
 
 /**
@@ -75,7 +76,7 @@ function loadStream(text: string, docs: Array<{ text: string; start: number }>, 
   let parsed: unknown[];
   try {
     events = parseEvents(text, { filename: file });
-    parsed = constructFromEvents(events, { source: text, filename: file });
+    parsed = constructFromEvents(events, { source: text, filename: file, schema: KUBECTL_YAML_SCHEMA });
   } catch {
     return undefined;
   }
@@ -126,18 +127,28 @@ export const maxValuesPerObject = 100_000;
 /** Deeper than this is refused too: every recursive walk after parsing would risk the stack. */
 export const maxDepthPerObject = 1_000;
 
-function exceedsValues(value: unknown, budget: { left: number }, depth = 0): boolean {
-  if (--budget.left < 0 || depth > maxDepthPerObject) return true;
-  if (value === null || typeof value !== 'object') return false;
+/** Why a value cannot be checked: too many values or levels, or a number JSON cannot hold; undefined if fine. */
+function unusable(value: unknown, budget: { left: number }, depth = 0): string | undefined {
+  if (--budget.left < 0 || depth > maxDepthPerObject) return tooBig;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : nonFinite;
+  if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (exceedsValues(value[i], budget, depth + 1)) return true;
-    return false;
+    for (let i = 0; i < value.length; i++) {
+      const why = unusable(value[i], budget, depth + 1);
+      if (why) return why;
+    }
+    return undefined;
   }
-  for (const k in value) if (exceedsValues((value as Record<string, unknown>)[k], budget, depth + 1)) return true;
-  return false;
+  for (const k in value) {
+    const why = unusable((value as Record<string, unknown>)[k], budget, depth + 1);
+    if (why) return why;
+  }
+  return undefined;
 }
 
 const tooBig = `has more than ${maxValuesPerObject} values or is nested deeper than ${maxDepthPerObject} levels (YAML aliases?): not checked`;
+// kubectl fails the same way: "error converting YAML to JSON: json: unsupported value: +Inf"
+const nonFinite = 'holds .inf or .nan, which JSON cannot represent (kubectl refuses it too): not checked';
 
 /** Parses one input (a file's text, or stdin) into Kubernetes objects; `List` kinds are expanded. */
 export function parseManifests(text: string, file: string): LoadResult {
@@ -151,7 +162,7 @@ export function parseManifests(text: string, file: string): LoadResult {
     if (isBlankDocument(doc.text)) continue;
     let value: unknown;
     try {
-      value = values ? values[i] : isJson ? JSON.parse(doc.text) : load(doc.text, { filename: file });
+      value = values ? values[i] : isJson ? JSON.parse(doc.text) : load(doc.text, { filename: file, schema: KUBECTL_YAML_SCHEMA });
     } catch (err) {
       result.errors.push(describeParseError(err, file, doc.firstLine, doc.text));
       continue;
@@ -169,16 +180,18 @@ export function parseManifests(text: string, file: string): LoadResult {
           result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `items[${listIndex}] is not a Kubernetes object` });
           return;
         }
-        if (exceedsValues(item, { left: maxValuesPerObject })) {
-          result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `items[${listIndex}] ${tooBig}` });
+        const why = unusable(item, { left: maxValuesPerObject });
+        if (why) {
+          result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `items[${listIndex}] ${why}` });
           return;
         }
         result.objects.push({ object: item as KubeObject, source: { file, line: firstLine, column: 1 }, document, listIndex });
       });
       continue;
     }
-    if (exceedsValues(value, { left: maxValuesPerObject })) {
-      result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `document ${tooBig}` });
+    const why = unusable(value, { left: maxValuesPerObject });
+    if (why) {
+      result.errors.push({ source: { file, line: firstLine, column: 1 }, message: `document ${why}` });
       continue;
     }
     const loaded: LoadedObject = { object: value as KubeObject, source: { file, line: firstLine, column: 1 }, document };
