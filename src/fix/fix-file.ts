@@ -1,4 +1,5 @@
 import { parseManifests, splitDocuments } from '../manifests/parse.js';
+import { deepEqual } from '../rules/ratchet.js';
 import type { Engine, JsonPatchOp, KubeObject } from '../rules/types.js';
 import { applyEdits, editsFor, UnfixableError } from './text-edits.js';
 
@@ -15,8 +16,37 @@ function describe(o: KubeObject, op: JsonPatchOp): string {
 }
 
 /**
+ * Reads a rewritten document back and compares it with what the engine's patch makes of the original objects:
+ * a text edit that went wrong (a layout the edits do not handle) must never reach the file. Also checks that
+ * the result needs no further fix, so a second run changes nothing. Returns why it is unsafe, or undefined.
+ */
+function differsFromPatched(fixedText: string, file: string, expected: KubeObject[], engine: Engine): string | undefined {
+  const after = parseManifests(fixedText, file);
+  if (after.errors.length > 0) return `the fixed text would not parse (${after.errors[0].message})`;
+  if (after.objects.length !== expected.length) return 'the fixed text would hold a different number of objects';
+  for (let i = 0; i < expected.length; i++) {
+    if (!deepEqual(after.objects[i].object, expected[i])) return 'the fixed text would not read back as the fixed object';
+    if (engine.mutate(after.objects[i].object).length > 0) return 'the fixed text would still need fixing';
+  }
+  return undefined;
+}
+
+/** The add / replace operations the mutation rules produce, applied to a copy. */
+function applyPatch(object: KubeObject, ops: JsonPatchOp[]): KubeObject {
+  const out = structuredClone(object);
+  for (const op of ops) {
+    if (op.op !== 'add' && op.op !== 'replace') throw new UnfixableError(`cannot apply a '${op.op}' operation`);
+    const keys = op.path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    const holder = keys.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, out as Record<string, unknown>);
+    holder[last] = op.value;
+  }
+  return out;
+}
+
+/**
  * Applies the rule table's mutations to one file's text, document by document. Only documents that change
- * are rewritten; each rewritten document is checked to need no further fix, so a second run changes nothing.
+ * are rewritten, and only when the rewritten text reads back as the patched objects (differsFromPatched).
  */
 export function fixText(text: string, file: string, engine: Engine): FixResult {
   const crlf = text.includes('\r\n');
@@ -31,18 +61,31 @@ export function fixText(text: string, file: string, engine: Engine): FixResult {
     const { objects, errors } = parseManifests(doc.text, file);
     for (const e of errors) problems.push(`${file}:${doc.firstLine - 1 + e.source.line}:${e.source.column}: error: ${e.message}`);
     const edits = [];
+    const changesBefore = changes.length;
+    // what each object must read back as: patched where its edits were made, else as it was
+    const expected: KubeObject[] = [];
     for (const loaded of objects) {
+      expected.push(loaded.object);
       const ops = engine.mutate(loaded.object);
       if (ops.length === 0) continue;
       try {
         edits.push(...editsFor(doc.text, ops, loaded.listIndex === undefined ? [] : ['items', loaded.listIndex], isJson));
         changes.push(...ops.map((op) => describe(loaded.object, op)));
+        expected[expected.length - 1] = applyPatch(loaded.object, ops);
       } catch (err) {
         if (!(err instanceof UnfixableError)) throw err;
         problems.push(`${file}:${doc.firstLine}: ${loaded.object.metadata?.name ?? '?'}: ${err.message}`);
       }
     }
-    if (edits.length) replaced.set(doc.firstLine, applyEdits(doc.text, edits));
+    if (edits.length === 0) continue;
+    const fixedText = applyEdits(doc.text, edits);
+    const unsafe = differsFromPatched(fixedText, file, expected, engine);
+    if (unsafe) {
+      problems.push(`${file}:${doc.firstLine}: not fixed: ${unsafe}; the document is left as it was`);
+      changes.length = changesBefore;
+      continue;
+    }
+    replaced.set(doc.firstLine, fixedText);
   }
   if (replaced.size === 0) return { text, changes, problems };
   // rebuild the file from the untouched lines and the rewritten documents

@@ -36,7 +36,9 @@ export function editsFor(text: string, ops: JsonPatchOp[], prefix: Array<string 
     if (op.op === 'replace') {
       const node = doc.getIn(path, true) as YamlNode | undefined;
       if (!node || !isScalar(node) || !node.range) throw new UnfixableError(`cannot find ${op.path} in the YAML`);
-      edits.push({ start: node.range[0], end: node.range[1], text: json ? JSON.stringify(op.value) : scalarText(op.value, node) });
+      // a block scalar's range runs to the start of the next line: keep its line break(s)
+      const tail = /\s*$/.exec(text.slice(node.range[0], node.range[1]))![0];
+      edits.push({ start: node.range[0], end: node.range[1], text: (json ? JSON.stringify(op.value) : scalarText(op.value, node)) + tail });
     } else if (op.op === 'add') {
       const key = path[path.length - 1];
       const holder = doc.getIn(path.slice(0, -1), true) as YamlNode | undefined;

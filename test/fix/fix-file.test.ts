@@ -79,3 +79,42 @@ describe('fixText on broken input', () => {
     expect(r.text).toContain('hostname: a.example.com');
   });
 });
+
+describe('fixText on block scalars and layouts the edits may not handle', () => {
+  const policy = (hostname: string) =>
+    [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: BackendTLSPolicy',
+      'metadata: {name: p}',
+      'spec:',
+      '  targetRefs: [{group: "", kind: Service, name: b}]',
+      '  validation:',
+      hostname,
+      '    wellKnownCACertificates: System',
+      '',
+    ].join('\n');
+
+  // clipped block scalars (| and >) end in a line break, which is part of the value and stays
+  it.each([
+    ['>-', '"backend.example.com"'],
+    ['|-', '"backend.example.com"'],
+    ['|', '"backend.example.com\\n"'],
+    ['>', '"backend.example.com\\n"'],
+  ])('replaces a %s block scalar with %s and keeps the next line its own', (indicator, written) => {
+    const before = policy(`    hostname: ${indicator}\n      Backend.Example.com`);
+    const r = fixText(before, 'b.yaml', engine);
+    expect(r.problems).toEqual([]);
+    expect(r.text).toBe(policy(`    hostname: ${written}`));
+  });
+
+  it('leaves a document alone, and says so, when the fixed text would not read back as the patched object', () => {
+    // an engine whose fix never settles: each pass wants another value
+    let n = 0;
+    const restless = { ...engine, mutate: () => [{ op: 'replace' as const, path: '/spec/validation/hostname', value: `h${n++}.example.com` }] };
+    const before = policy('    hostname: a.example.com');
+    const r = fixText(before, 'r.yaml', restless);
+    expect(r.text).toBe(before);
+    expect(r.changes).toEqual([]);
+    expect(r.problems).toEqual([expect.stringMatching(/^r\.yaml:1: not fixed: the fixed text would still need fixing/)]);
+  });
+});
