@@ -5,6 +5,12 @@ import type { Engine } from '../rules/types.js';
 import { ExitCode, type Io } from '../cli/io.js';
 import { fixText } from './fix-file.js';
 
+/** What a fix run read and made of it: the text of each input after its fixes (the input itself if none). */
+export interface FixOutcome {
+  code: number;
+  texts: Array<{ file: string; text: string }>;
+}
+
 export interface FixOptions {
   paths: string[];
   /** print a unified diff instead of writing the files */
@@ -15,8 +21,9 @@ export interface FixOptions {
  * `btls check --fix`: writes the rule table's mutations into the files; for `-` the fixed text goes to
  * stdout. The files are read as text because a fix edits bytes, so that the rest stays as it was.
  */
-export async function runFix(options: FixOptions, io: Io, engine: Engine): Promise<number> {
+export async function runFix(options: FixOptions, io: Io, engine: Engine): Promise<FixOutcome> {
   let code: number = ExitCode.ok;
+  const texts: FixOutcome['texts'] = [];
   const fail = (message: string) => {
     io.stderr.write(`${message}\n`);
     code = ExitCode.error;
@@ -26,6 +33,7 @@ export async function runFix(options: FixOptions, io: Io, engine: Engine): Promi
       const before = await readStream(io.stdin);
       const { text, problems } = fixText(before, '<stdin>', engine);
       problems.forEach(fail);
+      texts.push({ file: '<stdin>', text });
       io.stdout.write(options.diffOnly ? (text === before ? '' : createTwoFilesPatch('a/<stdin>', 'b/<stdin>', before, text)) : text);
       continue;
     }
@@ -46,6 +54,7 @@ export async function runFix(options: FixOptions, io: Io, engine: Engine): Promi
       }
       const { text, changes, problems } = fixText(before, file, engine);
       problems.forEach(fail);
+      texts.push({ file, text });
       if (text === before) continue;
       if (options.diffOnly) {
         io.stdout.write(createTwoFilesPatch(`a/${file}`, `b/${file}`, before, text));
@@ -55,5 +64,5 @@ export async function runFix(options: FixOptions, io: Io, engine: Engine): Promi
       }
     }
   }
-  return code;
+  return { code, texts };
 }

@@ -198,6 +198,32 @@ describe('btls check --fix', () => {
     expect(await readFile(`${dir}/needs-fix.yaml`, 'utf8')).toContain('hostname: Backend.Example.com');
   });
 
+  // --diff and - put the diff or the fixed text on stdout: the check of the fixed text reports on stderr
+  it('still checks with --diff: a denied policy fails the run though nothing needed fixing', async () => {
+    const { code, stdout, stderr } = await check(['--fix', '--diff', `${F}/invalid/hostname-is-ip.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/hostname-is-ip\.yaml:\d+:\d+: deny: spec\.validation\.hostname: .*\[hostname-not-ip\]/);
+  });
+
+  it('checks the fixed text of stdin and of the files given with it', async () => {
+    const denied = await readFixture('invalid/hostname-is-ip.yaml');
+    const { code, stdout, stderr } = await check(['--fix', '-', `${dir}/needs-fix.yaml`], denied);
+    expect(code).toBe(1);
+    expect(stdout).toBe(denied);
+    expect(stderr).toMatch(/^<stdin>:\d+:\d+: deny: spec\.validation\.hostname: .*\[hostname-not-ip\]$/m);
+    expect(stderr).toContain(`${dir}/needs-fix.yaml: fixed default/needs-fix`);
+    expect(stderr).toContain('Summary: 2 objects, 2 policies: 1 denied');
+  });
+
+  it('exits 0 on stdin once the fixes leave nothing denied', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { code, stdout, stderr } = await check(['--fix', '-'], await readFile(`${dir}/needs-fix.yaml`, 'utf8'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('hostname: backend.example.com}');
+    expect(stderr).toBe('');
+  });
+
   it('is a usage error to ask for --diff without --fix', async () => {
     expect(await check(['--diff', dir])).toEqual({ code: 2, stdout: '', stderr: 'btls check: --diff goes with --fix\n' });
   });

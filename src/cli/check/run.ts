@@ -149,16 +149,17 @@ function fail(io: Io, message: string): number {
 }
 
 /** `btls check`: returns the exit code; never exits the process and never throws for bad input. */
-export async function runCheck(options: CheckOptions, io: Io, loadEngine: EngineFactory): Promise<number> {
-  if (options.paths.length === 0 && !options.cluster?.cluster) {
+export async function runCheck(options: CheckOptions, io: Io, loadEngine: EngineFactory, input?: PreloadedInput): Promise<number> {
+  if (!input && options.paths.length === 0 && !options.cluster?.cluster) {
     return fail(io, 'no input: give files or folders to check, - to read stdin, or --cluster (see btls check --help)');
   }
-  ignoreClosedPipe(io.stdout);
+  const stream = input?.report ?? io.stdout;
+  ignoreClosedPipe(stream);
   const format = options.output ?? 'text';
   let output: Output;
   try {
-    const color = options.color !== false && io.stdout.isTTY === true && !io.env.NO_COLOR;
-    output = createOutput(format, io.stdout, { color, summary: options.summary, version: format === 'sarif' ? toolVersion() : undefined });
+    const color = options.color !== false && stream.isTTY === true && !io.env.NO_COLOR;
+    output = createOutput(format, stream, { color, summary: options.summary, version: format === 'sarif' ? toolVersion() : undefined });
   } catch (err) {
     return fail(io, err instanceof Error ? err.message : String(err));
   }
@@ -168,9 +169,15 @@ export async function runCheck(options: CheckOptions, io: Io, loadEngine: Engine
   } catch (err) {
     return fail(io, err instanceof Error ? err.message : String(err));
   }
-  const loaded = await loadSource(options.paths, options.cluster, io.stdin, 'check');
+  const loaded = input?.loaded ?? (await loadSource(options.paths, options.cluster, io.stdin, 'check'));
   if ('error' in loaded) return fail(io, loaded.error);
   const summary = checkLoaded(loaded, engine, output, options.now);
   output.flush();
   return exitCode(summary);
+}
+
+/** Objects already read (`--fix` checks the text it fixed), and where the report goes instead of stdout. */
+export interface PreloadedInput {
+  loaded: LoadResult;
+  report?: Io['stdout'];
 }

@@ -5,6 +5,8 @@ import { outputNames } from '../output/index.js';
 import { runCheck, type CheckOptions, type EngineFactory, type Ruleset } from '../check/run.js';
 import { ExitCode } from '../io.js';
 import { addClusterOptions, clusterUsageError, type ClusterOptions } from '../../cluster/flags.js';
+import { parseManifests } from '../../manifests/parse.js';
+import type { LoadResult } from '../../manifests/types.js';
 
 interface Flags extends ClusterOptions {
   ruleset?: Ruleset;
@@ -57,8 +59,9 @@ export function register(program: Command, io: Io, outcome: CommandOutcome, engi
 }
 
 /**
- * `--fix`: applies the fixes (src/fix/run.ts), then checks the fixed files like a plain `check` and returns the
- * worse exit code. With `--diff` or `-` the fixed text goes to stdout, so there is no report after it.
+ * `--fix`: applies the fixes (src/fix/run.ts), then checks the fixed text like a plain `check` and returns the
+ * worse exit code. With `--diff` or `-` stdout carries the diff or the fixed text, so the report goes to stderr;
+ * the check then reads the fixed text from memory (with `--diff` the files are not written).
  */
 async function fixThenCheck(options: CheckOptions, diffOnly: boolean, io: Io, loadEngine: EngineFactory): Promise<number> {
   if (options.paths.length === 0) return runCheck(options, io, loadEngine); // the usage error
@@ -71,6 +74,9 @@ async function fixThenCheck(options: CheckOptions, diffOnly: boolean, io: Io, lo
   }
   const { runFix } = await import('../../fix/run.js');
   const fixed = await runFix({ paths: options.paths, diffOnly }, io, engine);
-  if (diffOnly || options.paths.includes('-')) return fixed;
-  return Math.max(fixed, await runCheck(options, io, loadEngine));
+  if (!diffOnly && !options.paths.includes('-')) return Math.max(fixed.code, await runCheck(options, io, loadEngine));
+  const loaded: LoadResult = { objects: [], errors: [] };
+  // what could not be read or parsed was reported by the fix run already (and its exit code says so)
+  for (const { file, text } of fixed.texts) for (const o of parseManifests(text, file).objects) loaded.objects.push(o);
+  return Math.max(fixed.code, await runCheck(options, io, loadEngine, { loaded, report: io.stderr }));
 }
