@@ -21,6 +21,8 @@ export interface RuleCase {
   object: KubeObject;
   want: string[];
   ruleset: string;
+  /** the engine's --crd-rules mode for this case (default: enforce) */
+  crdRules?: 'auto';
   references?: KubeObject[];
 }
 
@@ -31,7 +33,7 @@ export function loadCases(rulesDir: string, rules: RuleSpec[]): RuleCase[] {
   const out: RuleCase[] = [];
   for (const rule of rules) {
     for (const c of [...(rule.cases ?? []), ...(generated[rule.id] ?? [])]) {
-      const raw = c as { name: string; patch?: unknown; want: string[]; ruleset?: string; references?: KubeObject[] };
+      const raw = c as { name: string; patch?: unknown; want: string[]; ruleset?: string; crdRules?: 'auto'; references?: KubeObject[] };
       out.push({
         rule: rule.id,
         name: raw.name,
@@ -39,6 +41,7 @@ export function loadCases(rulesDir: string, rules: RuleSpec[]): RuleCase[] {
         want: raw.want,
         ruleset: raw.ruleset ?? (rule.sets.includes('default') ? 'default' : rule.sets[0]),
         references: raw.references,
+        ...(raw.crdRules ? { crdRules: raw.crdRules } : {}),
       });
     }
   }

@@ -56,7 +56,15 @@ const ruleOnlyIds = {
   unknownField: 'crd-unknown-field',
   servedVersion: 'crd-served-version',
   notChecked: 'crd-rules-not-checked',
+  sizeCeiling: 'size-ceiling',
 };
+
+/**
+ * Where the CRD's schema is not checked, its size limits are, widened this many times (typesOnly): the apiserver
+ * enforces the CRD's own limits before it calls the webhook, so this only bounds what a review sent straight
+ * to the webhook costs, and leaves room for a newer Gateway API to relax a limit.
+ */
+const SIZE_CEILING_FACTOR = 4;
 
 function compileRule(spec: RuleSpec, config: RuleConfig): CompiledRule {
   const at = (what: string, expr: string) => {
@@ -121,7 +129,11 @@ class RuleEngine implements Engine {
     this.match = meta;
     this.groupPrefix = `${meta.group}/`;
     this.structural = crdEnforced ? new StructuralValidator(schema) : undefined;
-    this.types = crdEnforced ? undefined : new StructuralValidator(typesOnly(schema));
+    this.types = crdEnforced
+      ? undefined
+      : new StructuralValidator(typesOnly(schema, SIZE_CEILING_FACTOR), {
+          ruleIds: { maxLength: ruleOnlyIds.sizeCeiling, maxItems: ruleOnlyIds.sizeCeiling, maxProperties: ruleOnlyIds.sizeCeiling },
+        });
     const known = new Set(rules.map((r) => r.id));
     for (const id of Object.keys(config.rules)) {
       if (!known.has(id)) throw new Error(`config names an unknown rule '${id}'`);
@@ -172,8 +184,11 @@ class RuleEngine implements Engine {
       // overload", a misleading reason). Nulls pass the type check as absent fields (typesOnly).
       const types = this.types!.check(input);
       if (types.length > 0) {
-        const typeFindings = ratchet(this.adjust(types), input, oldInput);
-        if (typeFindings.length > 0) return cap(this.notChecked(typeFindings));
+        const adjusted = this.adjust(types);
+        // an oversized value is refused on UPDATE too, unchanged or not: the rules must not read it
+        const oversized = adjusted.filter((f) => f.rule === ruleOnlyIds.sizeCeiling);
+        const typeFindings = ratchet(oversized.length === adjusted.length ? [] : adjusted.filter((f) => f.rule !== ruleOnlyIds.sizeCeiling), input, oldInput);
+        if (oversized.length > 0 || typeFindings.length > 0) return cap(this.notChecked([...oversized, ...typeFindings]));
       }
       return this.runRules(input, oldInput, [], context);
     }

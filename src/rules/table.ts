@@ -31,7 +31,7 @@ export interface RuleSpec {
   params?: Record<string, unknown>;
   mutation?: { when?: string; field?: string; value: string };
   description?: string;
-  cases?: Array<{ name: string; patch?: unknown; want: string[]; operation?: string; references?: unknown[] }>;
+  cases?: Array<{ name: string; patch?: unknown; want: string[]; operation?: string; crdRules?: 'auto'; references?: unknown[] }>;
   /** the file it came from, for error messages */
   file: string;
 }

@@ -257,3 +257,28 @@ describe('the engine', () => {
     });
   });
 });
+
+describe('the size ceiling of --crd-rules auto', () => {
+  const auto = loadEngine({ crdRules: 'auto' });
+  const withUri = (uri: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name: 'p', namespace: 'default' },
+    spec: {
+      targetRefs: [{ group: '', kind: 'Service', name: 'b' }],
+      validation: { hostname: 'a.example.com', wellKnownCACertificates: 'System', subjectAltNames: [{ type: 'URI', uri }] },
+    },
+  });
+
+  it('refuses an oversized value on UPDATE too, where an unchanged one would otherwise be let through', () => {
+    const big = withUri(`https://${'a'.repeat(2000)}`);
+    const found = auto.evaluate(big, { operation: 'UPDATE', oldObject: big });
+    expect(found.map((f) => `${f.field}: ${f.message}`)).toContain('spec.validation.subjectAltNames[0].uri: Too long: may not be more than 1012 bytes');
+    expect(found.every((f) => f.rule === 'size-ceiling' || f.rule === 'crd-rules-not-checked')).toBe(true);
+  });
+
+  it('lets a value between the CRD limit and the ceiling reach the rules (the apiserver has judged it already)', () => {
+    const found = auto.evaluate(withUri(`https://${'a'.repeat(300)}`), { operation: 'CREATE' });
+    expect(found.filter((f) => f.severity === 'deny')).toEqual([]);
+  });
+});

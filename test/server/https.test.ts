@@ -315,11 +315,20 @@ describe('hostile and malformed input', () => {
     expect(res.json.response.status.message).toContain('spec.validation.subjectAltNames: Too many: 6: must have at most 5 items');
   });
 
-  it.each([
-    ['a long hostname of one label then a bang', 'a'.repeat(100_000) + '!'],
-    ['alternating labels and dashes', 'a-'.repeat(50_000) + '!'],
-    ['many dots', 'a.'.repeat(50_000) + '-'],
-  ])('answers strings that would make a regex backtrack (%s) quickly', async (_name, s) => {
+  const modes = [
+    ['--crd-rules enforce', () => server],
+    ['--crd-rules auto, as shipped', () => shipped],
+  ] as const;
+  it.each(
+    modes.flatMap(([mode, which]) =>
+      [
+        ['a long hostname of one label then a bang', 'a'.repeat(100_000) + '!'],
+        ['alternating labels and dashes', 'a-'.repeat(50_000) + '!'],
+        ['many dots', 'a.'.repeat(50_000) + '-'],
+      ].map(([name, s]) => [`${name}, ${mode}`, s, which] as const),
+    ),
+  )('answers strings that would make a regex backtrack (%s) quickly', async (_name, s, which) => {
+    const url = (path: string) => `${which().url}${path}`;
     const p = goodPolicy() as any;
     p.spec.validation.hostname = s;
     p.spec.targetRefs[0].sectionName = s;
@@ -335,6 +344,18 @@ describe('hostile and malformed input', () => {
     const m = await postReview(url('/mutate'), pki.caPem, reviewOf(p, { uid: 'redos-m' }));
     expect(m.status).toBe(200);
     expect(m.ms).toBeLessThan(FAST_MS);
+  });
+
+  // the apiserver would have refused these (maxLength 253, maxItems 5): only a direct caller sends them
+  it.each(modes)('denies SAN URIs of megabytes quickly (%s): a URI parser takes a microsecond per character', async (_mode, which) => {
+    const p = goodPolicy() as any;
+    p.spec.validation.subjectAltNames = Array.from({ length: 5 }, () => ({ type: 'URI', uri: ':'.repeat(1_000_000) }));
+    const res = await postReview(`${which().url}/validate`, pki.caPem, reviewOf(p, { uid: 'long-uri' }));
+    expect(res.status).toBe(200);
+    expect(res.json.response).toMatchObject({ uid: 'long-uri', allowed: false, status: { code: 422 } });
+    expect(res.json.response.status.message).toMatch(/spec\.validation\.subjectAltNames\[0\]\.uri: Too long: may not be more than (253|1012) bytes/);
+    expect(res.ms).toBeLessThan(FAST_MS);
+    await expectHealthy();
   });
 
   it.each([

@@ -27,6 +27,11 @@ const NONE: readonly Finding[] = Object.freeze([]);
 // kube-openapi's stringValidator stops at the first of these per value, in this order
 const stringOrder = ['maxLength', 'minLength', 'pattern'];
 
+export interface StructuralOptions {
+  /** the rule id to report per keyword, where it is not the CRD's own (schemaRuleIds) */
+  ruleIds?: Record<string, string>;
+}
+
 /**
  * The CRD's OpenAPI schema, checked with ajv and reported the way kube-apiserver reports it
  * (apiextensions-apiserver validation.go + kube-openapi messages). `status` is left out: the status
@@ -35,7 +40,10 @@ const stringOrder = ['maxLength', 'minLength', 'pattern'];
 export class StructuralValidator {
   private readonly validate: ValidateFunction;
 
-  constructor(schema: JsonSchema) {
+  private readonly ruleIds: Record<string, string>;
+
+  constructor(schema: JsonSchema, options: StructuralOptions = {}) {
+    this.ruleIds = { ...schemaRuleIds, ...options.ruleIds };
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, unicodeRegExp: true });
     addFormats(ajv);
     const { status: _status, ...properties } = (schema.properties ?? {}) as Record<string, unknown>;
@@ -54,7 +62,7 @@ export class StructuralValidator {
         if (stringErrorSeen.has(e.instancePath)) continue;
         stringErrorSeen.add(e.instancePath);
       }
-      const f = toFinding(e, object);
+      const f = toFinding(e, object, this.ruleIds);
       if (f) findings.push(f);
     }
     return findings;
@@ -66,10 +74,10 @@ function stringRank(e: ErrorObject): number {
   return i < 0 ? 0 : i;
 }
 
-function toFinding(e: ErrorObject, object: unknown): Finding | undefined {
+function toFinding(e: ErrorObject, object: unknown, ruleIds: Record<string, string>): Finding | undefined {
   const path = pointerToPath(e.instancePath, object);
   const value = valueAt(e.instancePath, object);
-  const rule = schemaRuleIds[e.keyword] ?? `crd-schema-${e.keyword}`;
+  const rule = ruleIds[e.keyword] ?? `crd-schema-${e.keyword}`;
   const at = { rule, field: path };
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -101,19 +109,35 @@ function toFinding(e: ErrorObject, object: unknown): Finding | undefined {
 }
 
 /**
- * The schema's types and nothing else (no enum, pattern, length, required, format, CEL). What a webhook can
- * check against a pinned copy of the CRD and stay right when the cluster serves a newer Gateway API: v1 fields
- * never change type, while enums grow, limits and patterns relax, and fields are added.
+ * The schema's types, and its size limits widened `sizeFactor` times (0: none), and nothing else (no enum,
+ * pattern, required, format, CEL). What a webhook can check against a pinned copy of the CRD and stay right when
+ * the cluster serves a newer Gateway API: v1 fields never change type, while enums grow, limits and patterns
+ * relax, and fields are added. The widened limits bound the work of the rules on a review that did not come
+ * through the apiserver (which enforces the CRD's own limits first): without them a 6 MiB URI or a list of
+ * thousands of SANs reach functions that cost a microsecond per character.
  */
-export function typesOnly(schema: JsonSchema): JsonSchema {
+export function typesOnly(schema: JsonSchema, sizeFactor = 0): JsonSchema {
   const out: JsonSchema = {};
   if (schema.type !== undefined) out.type = schema.type;
+  if (sizeFactor > 0) {
+    for (const k of ['maxLength', 'maxItems', 'maxProperties'] as const) {
+      if (typeof schema[k] === 'number') out[k] = (schema[k] as number) * sizeFactor;
+    }
+    // an enum or a string without a limit is bounded by its longest allowed value, or a generous default
+    if (schema.type === 'string' && out.maxLength === undefined) {
+      const longest = Array.isArray(schema.enum) ? Math.max(...schema.enum.map((v) => String(v).length)) : UNLIMITED_STRING;
+      out.maxLength = Math.max(longest * sizeFactor, 64);
+    }
+  }
   const props = schema.properties as Record<string, JsonSchema> | undefined;
   // a null field is an absent one (the apiserver drops it before validating); a null list item is not
-  if (props) out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, { ...typesOnly(v), nullable: true }]));
+  if (props) out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, { ...typesOnly(v, sizeFactor), nullable: true }]));
   const items = schema.items as JsonSchema | undefined;
-  if (items && typeof items === 'object') out.items = typesOnly(items);
+  if (items && typeof items === 'object') out.items = typesOnly(items, sizeFactor);
   const extra = schema.additionalProperties as JsonSchema | boolean | undefined;
-  if (extra && typeof extra === 'object') out.additionalProperties = typesOnly(extra);
+  if (extra && typeof extra === 'object') out.additionalProperties = typesOnly(extra, sizeFactor);
   return out;
 }
+
+/** what a string field without a maxLength (or enum) may hold before the widened limits refuse it */
+const UNLIMITED_STRING = 4096;
