@@ -10,7 +10,7 @@
  * with an errored review instead (the uid is known). The rules themselves are bounded by the engine;
  * evaluation is synchronous and cannot be interrupted here.
  */
-import { STATUS_CODES } from 'node:http';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
@@ -149,7 +149,38 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     // connections; a 503 there would fail the user's request under failurePolicy Fail)
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket),
   }) as unknown as WebhookServer;
+
+  /**
+   * Requests Node refuses before routing (its requestTimeout, unparsable HTTP, headers over the limit): answered
+   * in the catalogue's shape like every other refusal, and counted and logged, so that slow or broken clients
+   * show in the metrics. Network errors on the socket (a reset, a broken pipe) are no request to answer.
+   */
+  function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    const code = err.code ?? '';
+    if (code !== 'ERR_HTTP_REQUEST_TIMEOUT' && !code.startsWith('HPE_')) {
+      log.debug({ code, remoteAddress: socket.remoteAddress }, 'connection error');
+      if (!socket.destroyed) socket.destroy();
+      return;
+    }
+    const e =
+      code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new WebhookError('BTLS_ERR_TIMEOUT')
+        : code === 'HPE_HEADER_OVERFLOW'
+          ? new WebhookError('BTLS_ERR_HEADERS_TOO_LARGE', maxHeaderSize)
+          : new WebhookError('BTLS_ERR_BAD_REQUEST', clip(`${err.message} (${code})`, 200));
+    metrics.rejected.inc({ code: e.code });
+    log.warn({ code: e.code, reason: e.message, remoteAddress: socket.remoteAddress }, 'request rejected');
+    if (socket.writable && !socket.destroyed) {
+      const body = JSON.stringify(errorBody(e));
+      socket.write(
+        `HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  }
 
   const state: WebhookState = {
     engine,

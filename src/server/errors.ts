@@ -14,6 +14,7 @@ export const ERRORS = {
   BTLS_ERR_JSON_TOO_MANY_VALUES: { status: 413, message: 'request body holds more than %s JSON values' },
   BTLS_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json, got %s' },
   BTLS_ERR_TIMEOUT: { status: 408, message: 'the request did not arrive in time' },
+  BTLS_ERR_HEADERS_TOO_LARGE: { status: 431, message: 'request headers are larger than the limit of %s bytes' },
   BTLS_ERR_BUSY: { status: 429, message: 'large request bodies of %s bytes are being processed already (limit %s); retry later' },
   BTLS_ERR_NOT_READY: { status: 503, message: 'not ready: %s' },
   BTLS_ERR_INTERNAL: { status: 500, message: 'internal error' },

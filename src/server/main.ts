@@ -2,7 +2,7 @@
  * The only place that listens: start the webhook, and shut it down gracefully (SIGTERM: readyz turns 503,
  * wait `shutdownDelayMs` for endpoints to drop the pod, stop accepting, finish in-flight reviews, resolve).
  */
-import { buildServer, type ServerOptions, type WebhookServer } from './app.js';
+import { buildServer, SERVER_DEFAULTS, type ServerOptions, type WebhookServer } from './app.js';
 
 export interface StartOptions extends ServerOptions {
   host: string;
@@ -50,7 +50,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       app.btls.log.info({ reason, delayMs: opts.shutdownDelayMs ?? 0 }, 'shutting down: readyz now fails');
       app.btls.drain();
       if (opts.shutdownDelayMs) await new Promise((r) => setTimeout(r, opts.shutdownDelayMs));
-      const timeoutMs = opts.shutdownTimeoutMs ?? 20_000;
+      // Node stops enforcing requestTimeout once the server closes: a client that never finishes its request
+      // would hold the shutdown to the end. Past requestTimeout no request still arriving would be answered.
+      const timeoutMs = Math.min(opts.shutdownTimeoutMs ?? 20_000, (opts.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs) + 1000);
       const timer = setTimeout(() => {
         app.btls.log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
         app.server.closeAllConnections();
