@@ -81,6 +81,8 @@ const builtins = [
   ['crd-metadata-name', 'metadataName', 'metadata.name (or generateName) is missing or not a DNS subdomain'],
   ['crd-metadata-labels', 'metadataLabels', 'a label key is not a qualified name or a label value is not a valid label value'],
   ['crd-metadata-annotations', 'metadataAnnotations', 'an annotation key is not a qualified name, or the annotations are larger than 256 KiB'],
+  ['crd-metadata-owner-references', 'metadataOwnerReferences', 'an owner reference lacks its apiVersion, kind, name or uid, or more than one is the controller'],
+  ['crd-metadata-finalizers', 'metadataFinalizers', 'a finalizer is not a qualified name, or orphan and foregroundDeletion are both set'],
   ['crd-decode-error', 'decodeError', 'metadata does not decode into ObjectMeta (HTTP 400, json: cannot unmarshal ...)'],
   ['crd-served-version', 'servedVersion', 'the apiVersion is not a version the CRD serves'],
   ['crd-rules-not-checked', 'rulesNotChecked', 'a blocking schema error stopped the CEL rules'],

@@ -90,8 +90,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 
 const unknownItem = /unknown field "((?:[^"\\]|\\.)*)"/g;
 const isStrictDecoding = (r: ApiDryRunResult) => r.code === 400 && /strict decoding error: unknown field/.test(r.message);
-// a 400 from decoding metadata (`json: cannot unmarshal ...`): btls reports the decoder's sentence as crd-decode-error
-const decodeError = /cannot be handled as a BackendTLSPolicy: (json: .*)$/;
+// a 400 from decoding metadata (`json: cannot unmarshal ...`, or Go's time.Parse on a timestamp): btls reports the
+// decoder's sentence as crd-decode-error
+const decodeError = /cannot be handled as a BackendTLSPolicy: ((?:json: |parsing time ).*)$/;
 
 function inNamespace(o: CorpusCase['object'], ns: string): CorpusCase['object'] {
   const c = structuredClone(o);

@@ -282,3 +282,25 @@ describe('the size ceiling of --crd-rules auto', () => {
     expect(found.filter((f) => f.severity === 'deny')).toEqual([]);
   });
 });
+
+describe('ObjectMeta checks beyond names, labels and annotations', () => {
+  const crd = loadEngine({ ruleset: 'crd' });
+  it('refuses a second controller owner with the apiserver message (its value, Go pointers and all, is not reproducible)', () => {
+    const p = policy((o) => {
+      o.metadata.ownerReferences = [
+        { apiVersion: 'v1', kind: 'A', name: 'x', uid: '1', controller: true },
+        { apiVersion: 'v1', kind: 'B', name: 'y', uid: '2', controller: true },
+        { apiVersion: 'v1', kind: 'C', name: 'z', uid: '3', controller: true },
+      ];
+    });
+    expect(crd.evaluate(p).map((f) => `${f.field}: ${f.message}`)).toEqual([
+      'metadata.ownerReferences: Invalid value: "array": Only one reference can have Controller set to true. Found "true" in references for A/x and B/y',
+      'metadata.ownerReferences: Invalid value: "array": Only one reference can have Controller set to true. Found "true" in references for A/x and C/z',
+    ]);
+  });
+
+  it('reads a null owner reference as an empty one, as Go decodes it', () => {
+    const found = crd.evaluate(policy((o) => (o.metadata.ownerReferences = [null]))).map((f) => f.field);
+    expect(found).toEqual(['metadata.ownerReferences.apiVersion', 'metadata.ownerReferences.kind', 'metadata.ownerReferences.name', 'metadata.ownerReferences.uid']);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Finding } from '../types.js';
 import { fieldError } from '../field-errors.js';
+import { rfc3339Error } from './go-time.js';
 
 /**
  * ObjectMeta as kube-apiserver treats it for a custom resource: first decoded into Go's typed ObjectMeta (a
@@ -32,14 +33,45 @@ export function metadataDecodeError(object: Record<string, unknown>): string | u
   }
   if (notString(m.creationTimestamp)) return cannot(m.creationTimestamp, field('creationTimestamp', 'v1.Time'));
   if (notString(m.deletionTimestamp)) return cannot(m.deletionTimestamp, field('deletionTimestamp', 'v1.Time'));
+  // metav1.Time decodes with Go's time.Parse(time.RFC3339, ...), and its error is the whole answer
+  const time = timestampError(m.creationTimestamp) ?? timestampError(m.deletionTimestamp);
+  if (time !== undefined) return time;
   const maps = stringMapError(m.labels, 'labels') ?? stringMapError(m.annotations, 'annotations');
   if (maps !== undefined) return maps;
   if (notInt(m.generation)) return cannot(m.generation, field('generation', 'int64'));
   if (notInt(m.deletionGracePeriodSeconds)) return cannot(m.deletionGracePeriodSeconds, field('deletionGracePeriodSeconds', 'int64'));
+  const owners = ownerReferencesDecodeError(m.ownerReferences);
+  if (owners !== undefined) return owners;
   const fin = m.finalizers;
   if (fin !== undefined && fin !== null) {
     if (!Array.isArray(fin)) return cannot(fin, field('finalizers', '[]string'));
     for (const x of fin) if (x !== null && typeof x !== 'string') return cannot(x, field('finalizers', 'string'));
+  }
+  return undefined;
+}
+
+const timestampError = (v: unknown): string | undefined => (typeof v === 'string' ? rfc3339Error(v) : undefined);
+
+const ownerReferenceFields: Array<[string, string]> = [
+  ['apiVersion', 'string'],
+  ['kind', 'string'],
+  ['name', 'string'],
+  ['uid', 'types.UID'],
+  ['controller', 'bool'],
+  ['blockOwnerDeletion', 'bool'],
+];
+
+function ownerReferencesDecodeError(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) return cannot(v, field('ownerReferences', '[]v1.OwnerReference'));
+  for (const ref of v) {
+    if (ref === null) continue;
+    if (typeof ref !== 'object' || Array.isArray(ref)) return cannot(ref, field('ownerReferences', 'v1.OwnerReference'));
+    for (const [name, type] of ownerReferenceFields) {
+      const x = (ref as Record<string, unknown>)[name];
+      if (x === undefined || x === null) continue;
+      if (type === 'bool' ? typeof x !== 'boolean' : typeof x !== 'string') return cannot(x, `Go struct field OwnerReference.ownerReferences.${name} of type ${type}`);
+    }
   }
   return undefined;
 }
@@ -114,7 +146,13 @@ function isQualifiedName(value: string): string[] {
 const maskTrailingDash = (name: string) => (name.length > 1 && name.endsWith('-') ? name.slice(0, -2) + 'a' : name);
 
 /** The rule ids validateMetadata reports under. */
-export const metadataRuleIds = ['crd-metadata-name', 'crd-metadata-labels', 'crd-metadata-annotations'] as const;
+export const metadataRuleIds = [
+  'crd-metadata-name',
+  'crd-metadata-labels',
+  'crd-metadata-annotations',
+  'crd-metadata-owner-references',
+  'crd-metadata-finalizers',
+] as const;
 
 export function validateMetadata(object: Record<string, unknown>): Finding[] {
   const meta = (object.metadata ?? {}) as Record<string, unknown>;
@@ -145,5 +183,56 @@ export function validateMetadata(object: Record<string, unknown>): Finding[] {
     size += bytes(k) + bytes(v ?? '');
   }
   if (size > 256 * 1024) out.push(fieldError.tooLong({ rule: 'crd-metadata-annotations', field: 'metadata.annotations' }, 256 * 1024));
+  validateOwnerReferences(meta.ownerReferences, out);
+  validateFinalizers(meta.finalizers, out);
   return out;
+}
+
+/** apimachinery's ValidateOwnerReferences; the field paths carry no index, as the apiserver prints them */
+function validateOwnerReferences(refs: unknown, out: Finding[]): void {
+  if (!Array.isArray(refs)) return;
+  const rule = { rule: 'crd-metadata-owner-references' };
+  let firstController = '';
+  for (const raw of refs) {
+    const ref = (raw ?? {}) as Record<string, string | boolean | undefined>;
+    const str = (k: string) => (typeof ref[k] === 'string' ? (ref[k] as string) : '');
+    if (versionOf(str('apiVersion')) === '') out.push(fieldError.invalid({ ...rule, field: 'metadata.ownerReferences.apiVersion' }, str('apiVersion'), 'version must not be empty'));
+    for (const k of ['kind', 'name', 'uid']) {
+      if (str(k) === '') out.push(fieldError.invalid({ ...rule, field: `metadata.ownerReferences.${k}` }, '', `${k} must not be empty`));
+    }
+    if (ref.controller === true) {
+      const current = `${str('kind')}/${str('name')}`;
+      if (firstController === '') firstController = current;
+      else {
+        // the apiserver prints the whole list as Go values, pointer addresses included: not reproducible, so
+        // the value is given as its type, and the message after it is the apiserver's
+        out.push(
+          fieldError.invalidRaw(
+            { ...rule, field: 'metadata.ownerReferences' },
+            '"array"',
+            `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+/** schema.ParseGroupVersion's version: empty when there is none, or when the text has more than one '/' */
+function versionOf(apiVersion: string): string {
+  const parts = apiVersion.split('/');
+  if (parts.length === 1) return parts[0];
+  return parts.length === 2 ? parts[1] : '';
+}
+
+/** apimachinery's ValidateFinalizers */
+function validateFinalizers(finalizers: unknown, out: Finding[]): void {
+  if (!Array.isArray(finalizers)) return;
+  const at = { rule: 'crd-metadata-finalizers', field: 'metadata.finalizers' };
+  const names = finalizers.map((f) => (typeof f === 'string' ? f : ''));
+  for (const name of names) for (const msg of isQualifiedName(name)) out.push(fieldError.invalid(at, name, msg));
+  if (names.includes('orphan') && names.includes('foregroundDeletion')) {
+    const printed = `[]string{${names.map((n) => JSON.stringify(n)).join(', ')}}`;
+    out.push(fieldError.invalidRaw(at, printed, 'finalizer orphan and foregroundDeletion cannot be both set'));
+  }
 }

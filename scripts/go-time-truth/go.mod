@@ -1,0 +1,3 @@
+module btls/go-time-truth
+
+go 1.22
