@@ -67,8 +67,32 @@ function applyAtPath(rule: RuleSpec, params: Record<string, unknown>): { express
   return { expression, failing: (msg) => `${listPath}.filter(${itemVar}, ${cond}).map(${itemVar}, ${msg}).join('; ')` };
 }
 
+const isIdent = (k: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k);
+const select = (root: string, keys: string[]) => keys.reduce((acc, k) => (isIdent(k) ? `${acc}.${k}` : `${acc}[${cel(k)}]`), root);
+const present = (root: string, keys: string[]) =>
+  keys.map((k, i) => (isIdent(k) ? `has(${select(root, keys.slice(0, i))}.${k})` : `${cel(k)} in ${select(root, keys.slice(0, i))}`)).join(' && ');
+
+/**
+ * Ratcheting, as the webhook does it (src/rules/ratchet.ts): on UPDATE a rule does not block a value the update
+ * left as it was. The value compared is the one the rule's findings correlate to: its path up to the first
+ * list, as lists are atomic. Without this, a policy stored before the VAP existed could not even have its
+ * finalizers removed.
+ */
+function unchangedOnUpdate(rule: RuleSpec): string | undefined {
+  const keys: string[] = [];
+  for (const step of parseRulePath(rule.path)) {
+    if (step.kind !== 'key') break;
+    keys.push(step.key);
+  }
+  if (keys.length === 0) return undefined;
+  return `(oldObject != null && ${present('oldObject', keys)} && ${present('object', keys)} && ${select('object', keys)} == ${select('oldObject', keys)})`;
+}
+
 function validationFor(rule: RuleSpec, params: Record<string, unknown>): Validation {
-  const { expression, failing } = applyAtPath(rule, params);
+  const applied = applyAtPath(rule, params);
+  const failing = applied.failing;
+  const unchanged = unchangedOnUpdate(rule);
+  const expression = unchanged ? `${unchanged} || (${applied.expression})` : applied.expression;
   const v: Validation = { expression, message: `${rule.path.replace(/\[\*\]/g, '[]')}: ${rule.message}`, reason: 'Invalid' };
   if (rule.messageExpression) {
     const steps = parseRulePath(rule.path);

@@ -43,8 +43,18 @@ d('btls vap in a real apiserver', () => {
   let ns = '';
   const results = new Map<string, ApiDryRunResult>();
 
+  // stored before the policies existed: UPDATEs that leave its violation alone must still go through
+  const stored = () => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'BackendTLSPolicy',
+    metadata: { name: 'vap-stored', namespace: ns },
+    spec: { targetRefs: [{ group: '', kind: 'Service', name: 'a' }], validation: { hostname: '10.1.2.3', wellKnownCACertificates: 'System' } },
+  });
+
   beforeAll(async () => {
     ns = await freshNamespace('vap');
+    const created = await kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(stored()) });
+    expect(created.code).toBe(0);
     const yaml = execFileSync(process.execPath, [join(repoRoot, 'bin', 'btls'), 'vap', '--name', 'btls-e2e'], { encoding: 'utf8' });
     // policies are cluster-wide: bind them to this test's namespace only, so that no other suite meets them
     // (deleting a policy takes a while to reach the apiserver's admission cache)
@@ -67,6 +77,15 @@ d('btls vap in a real apiserver', () => {
 
   afterAll(async () => {
     await kubectl(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', '-l', 'app.kubernetes.io/managed-by=btls', '--ignore-not-found']);
+  });
+
+  it('ratchets on UPDATE as the webhook does: an unchanged violation does not block, a new one does', async () => {
+    const label = await kubectl(['label', 'backendtlspolicy', 'vap-stored', '-n', ns, 'touched=yes']);
+    expect(label.stderr).toBe('');
+    expect(label.code).toBe(0);
+    const changed = await kubectl(['patch', 'backendtlspolicy', 'vap-stored', '-n', ns, '--type', 'merge', '-p', '{"spec":{"validation":{"hostname":"10.9.9.9"}}}']);
+    expect(changed.code).not.toBe(0);
+    expect(changed.stderr).toMatch(/btls-e2e-deny/);
   });
 
   it('has a rendered deny policy with the in-cluster rules', () => {

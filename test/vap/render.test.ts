@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { compileCel } from '../../src/rules/cel/compile.js';
 import { emptyConfig, parseRuleConfig } from '../../src/rules/config.js';
 import { loadCases } from '../../src/rules/cases.js';
@@ -40,6 +42,9 @@ describe('btls vap', () => {
   // Every rendered expression, run by btls's own CEL engine with `object` bound as the apiserver binds it,
   // must deny exactly the cases the engine denies for that rule (the e2e suite proves it on a real apiserver).
   const engine = loadEngine();
+  // rules/_base.yaml, the known-good object every case patches
+  const validObject = { ...(load(readFileSync(`${defaultRulesDir}/_base.yaml`, 'utf8')) as Record<string, any>) };
+  validObject.metadata = { namespace: 'default', ...validObject.metadata };
   const cases = loadCases(defaultRulesDir, rules).filter((c) => rendered.included.includes(c.rule) && !c.references);
   it.each(cases.map((c) => [`${c.rule}: ${c.name}`, c] as const))('%s', (_n, c) => {
     const spec = rules.find((r) => r.id === c.rule)!;
@@ -49,6 +54,14 @@ describe('btls vap', () => {
     const passes = compileCel(mine[0].expression)({ object });
     const engineFinds = engine.evaluate(object).some((f) => f.rule === c.rule);
     expect(passes).toBe(!engineFinds);
+    // on UPDATE the policy ratchets as the webhook does: an unchanged violation does not block, a new one does
+    const same = compileCel(mine[0].expression)({ object, oldObject: structuredClone(object) });
+    const engineOnUpdate = engine.evaluate(object, { operation: 'UPDATE', oldObject: structuredClone(object) }).some((f) => f.rule === c.rule);
+    expect(same).toBe(!engineOnUpdate);
+    expect(same).toBe(true);
+    const fromValid = compileCel(mine[0].expression)({ object, oldObject: validObject });
+    expect(fromValid).toBe(!engine.evaluate(object, { operation: 'UPDATE', oldObject: validObject }).some((f) => f.rule === c.rule));
+    expect(fromValid).toBe(passes);
     if (!passes && mine[0].messageExpression) {
       const msg = compileCel(mine[0].messageExpression)({ object });
       expect(typeof msg).toBe('string');
