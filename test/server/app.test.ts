@@ -60,7 +60,7 @@ describe('metrics', () => {
     expect(after.map((v, i) => v - before[i]!)).toEqual([2, 1, 1, 2, 3]);
   });
 
-  it('time each review from its arrival: a 40 ms evaluation lands in the 0.05 s bucket', async () => {
+  it('time each review from its arrival: a 40 ms evaluation lands in the bucket of its duration', async () => {
     const slowEngine = { ...testEngine() };
     slowEngine.evaluate = (object, context) => {
       // performance.now(), the server's clock: Date.now() counts whole milliseconds, so 40 of them could last 39.1 ms
@@ -84,7 +84,9 @@ describe('metrics', () => {
       expect(value(series('sum'))).toBeGreaterThanOrEqual(0.04);
       expect(value(series('sum'))).toBeLessThan(5);
       expect(value(series('bucket', '0.025'))).toBe(0);
-      expect(value(series('bucket', '0.05'))).toBe(1);
+      // 0.05 s unless a busy machine stretched the review past it: the bucket must agree with the sum
+      expect(value(series('bucket', '0.05'))).toBe(value(series('sum')) <= 0.05 ? 1 : 0);
+      expect(value(series('bucket', '+Inf'))).toBe(1);
     } finally {
       await slow.shutdown();
     }
