@@ -5,14 +5,18 @@ import type { LoadResult } from './types.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
-/** Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. */
+/**
+ * Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. As kubectl -R
+ * walks (filepath.Walk, which uses lstat): a symlink is an entry like a file, read through the link when its name is
+ * a manifest's; a symlink to a folder is never descended, which also keeps link loops from walking forever.
+ */
 export async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) files.push(...(await walk(path)));
-    else if (e.isFile() && manifestFile.test(e.name)) files.push(path);
+    else if ((e.isFile() || e.isSymbolicLink()) && manifestFile.test(e.name)) files.push(path);
   }
   return files;
 }

@@ -103,6 +103,27 @@ describe('btls check', () => {
     expect(stdout).not.toContain('README');
   });
 
+  // kubectl -R reads a symlinked file in a folder, and (walking with lstat) never descends a symlinked folder
+  it('reads symlinked files in a folder, but does not descend symlinked folders', async () => {
+    const { mkdtemp, mkdir, copyFile, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/btls-check-symlink-`);
+    try {
+      await mkdir(`${dir}/real`);
+      await mkdir(`${dir}/d`);
+      await copyFile(`${F}/invalid/hostname-is-ip.yaml`, `${dir}/real/p.yaml`);
+      await symlink('../real/p.yaml', `${dir}/d/linkfile.yaml`);
+      await symlink('../real', `${dir}/d/linkdir`); // would read real/p.yaml a second time, and loops would never end
+      await symlink('../d', `${dir}/d/loop`);
+      const { code, stdout } = await check([`${dir}/d`]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(new RegExp(`^${dir}/d/linkfile\\.yaml:\\d+:\\d+: deny: spec\\.validation\\.hostname: .*\\[hostname-not-ip\\]$`, 'm'));
+      expect(stdout).toContain('Summary: 1 object, 1 policy: 1 denied');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a YAML syntax error as file:line:col and still reports the other files', async () => {
     const { code, stdout, stderr } = await check(['--ruleset', 'crd', `${F}/errors/syntax-error.yaml`, `${F}/invalid/too-many-sans.yaml`]);
     expect(code).toBe(2);
@@ -188,6 +209,19 @@ describe('btls check --fix', () => {
     expect(stdout).toBe('Summary: 1 object, 1 policy: 0 denied, 0 warnings, 0 errors\n');
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(`${dir}/needs-fix.yaml`, 'utf8')).toContain('  - {group: "", kind: Service, name: backend}\n  validation: {wellKnownCACertificates: System, hostname: backend.example.com}\n');
+  });
+
+  it('fixes a symlinked file in a folder by writing its target, and keeps the link', async () => {
+    const { mkdir, rename, symlink, readFile, lstat } = await import('node:fs/promises');
+    await mkdir(`${dir}/real`);
+    await mkdir(`${dir}/d`);
+    await rename(`${dir}/needs-fix.yaml`, `${dir}/real/p.yaml`);
+    await symlink('../real/p.yaml', `${dir}/d/linkfile.yaml`);
+    const { code, stderr } = await check(['--fix', `${dir}/d`]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`${dir}/d/linkfile.yaml: fixed default/needs-fix`);
+    expect((await lstat(`${dir}/d/linkfile.yaml`)).isSymbolicLink()).toBe(true);
+    expect(await readFile(`${dir}/real/p.yaml`, 'utf8')).toContain('hostname: backend.example.com}');
   });
 
   it('prints a diff and leaves the file alone with --diff', async () => {
