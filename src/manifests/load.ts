@@ -38,16 +38,28 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
     for (const o of r.objects) result.objects.push(o);
     for (const e of r.errors) result.errors.push(e);
   };
+  // paths that were read and held no object, with whether they were folders
+  const empty: Array<{ path: string; folder: boolean }> = [];
   for (const path of paths) {
+    const before = { objects: result.objects.length, errors: result.errors.length };
+    const quiet = () => result.objects.length === before.objects && result.errors.length === before.errors;
     if (path === '-') {
       add(parseManifests(await readStream(stdin), '<stdin>'));
+      if (quiet()) empty.push({ path: '<stdin>', folder: false });
       continue;
     }
     let files: string[];
+    let folder: boolean;
     try {
-      files = (await stat(path)).isDirectory() ? await walk(path) : [path];
+      folder = (await stat(path)).isDirectory();
+      files = folder ? await walk(path) : [path];
     } catch (err) {
       result.errors.push({ source: { file: path, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
+      continue;
+    }
+    if (folder && files.length === 0) {
+      // kubectl apply -f DIR: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]"
+      result.errors.push({ source: { file: path, line: 0, column: 0 }, message: 'nothing to check: no *.yaml, *.yml or *.json file below this folder' });
       continue;
     }
     for (const file of files) {
@@ -58,6 +70,14 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
         result.errors.push({ source: { file, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
       }
     }
+    if (quiet()) empty.push({ path, folder });
+  }
+  // A CI run that checked nothing must not pass. A folder that yields no object is a wrong path; an empty file
+  // or stdin is an error only when nothing else brought an object, as kubectl apply's "no objects passed to apply".
+  const nothing = result.objects.length === 0 && result.errors.length === 0;
+  for (const e of empty) {
+    if (e.folder) result.errors.push({ source: { file: e.path, line: 0, column: 0 }, message: 'nothing to check: no objects in the *.yaml, *.yml and *.json files below this folder' });
+    else if (nothing) result.errors.push({ source: { file: e.path, line: 0, column: 0 }, message: 'nothing to check: no objects in the input' });
   }
   return result;
 }

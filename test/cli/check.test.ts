@@ -181,6 +181,51 @@ async function readFixture(name: string): Promise<string> {
   return readFile(`${F}/${name}`, 'utf8');
 }
 
+describe('btls check on input that holds nothing to check', () => {
+  // kubectl apply -f DIR: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]", and
+  // "no objects passed to apply" when the files hold nothing: a CI run that checked nothing must not pass
+  it('is an input error naming the folder when a folder holds no manifest or no object', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/btls-check-empty-`);
+    try {
+      await mkdir(`${dir}/none`);
+      await writeFile(`${dir}/none/README.md`, 'not a manifest\n');
+      await mkdir(`${dir}/blank`);
+      await writeFile(`${dir}/blank/a.yaml`, '# only a comment\n---\n');
+      const none = await check([`${dir}/none`]);
+      expect(none.code).toBe(2);
+      expect(none.stdout).toMatch(new RegExp(`^${dir}/none: error: .*no \\*\\.yaml, \\*\\.yml or \\*\\.json file`, 'm'));
+      const blank = await check([`${dir}/blank`, `${F}/valid`]);
+      expect(blank.code).toBe(2);
+      expect(blank.stdout).toMatch(new RegExp(`^${dir}/blank: error: .*no objects`, 'm'));
+      expect(blank.stdout).toContain('Summary: 3 objects, 1 policy: 0 denied, 0 warnings, 1 error');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is an input error when the files and stdin hold no object at all, as kubectl apply says "no objects passed"', async () => {
+    const empty = await check(['-'], '# nothing\n');
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toMatch(/^<stdin>: error: .*no objects/m);
+    // one empty input next to others is fine, as with kubectl -f a -f b
+    expect((await check(['-', `${F}/valid`], '')).code).toBe(0);
+  });
+
+  // kubectl: error validating "x.yaml": error validating data: apiVersion not set
+  it('reports a BackendTLSPolicy without apiVersion as an error, and does not count one of another group as a policy', async () => {
+    const body = 'metadata: {name: p}\nspec:\n  targetRefs: [{group: "", kind: Service, name: s}]\n  validation: {wellKnownCACertificates: System, hostname: a.example.com}\n';
+    const missing = await check(['--summary', '-'], `kind: BackendTLSPolicy\n${body}`);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/^<stdin>:1:1: error: .*apiVersion not set/m);
+    expect(missing.stdout).toContain('0 policies');
+    const other = await check(['--summary', '-'], `apiVersion: example.com/v1\nkind: BackendTLSPolicy\n${body}`);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toBe('Summary: 1 object, 0 policies: 0 denied, 0 warnings, 0 errors\n');
+  });
+});
+
 describe('btls check on broken input', () => {
   it('reports a JSON syntax error as file:line:col and exits 2', async () => {
     const { code, stdout } = await check([`${F}/errors/bad.json`]);
