@@ -15,7 +15,10 @@ interface Flags {
 export function register(program: Command, io: Io, outcome: CommandOutcome): void {
   program
     .command('vap')
-    .description('render ValidatingAdmissionPolicies and bindings from the rules that can run in-cluster, listing those left out and why')
+    .description(
+      'render ValidatingAdmissionPolicies and bindings from the rules that can run in-cluster, listing those left out and why. ' +
+        'The crd rule set has nothing to render: the installed CRD runs all of its rules itself',
+    )
     .addOption(new Option('--ruleset <name>', 'rule set (default: default, or the one in --config)').choices(['crd', 'default']))
     .option('--config <file>', 'rule configuration: severities, rules switched off, params written into the expressions')
     .option('--name <prefix>', 'prefix of the policy and binding names', 'btls')
@@ -37,6 +40,14 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
         import('../../vap/render.js'),
       ]);
       const r = renderVap(loadRuleTable(defaultRulesDir), { ruleset, config, name: flags.name });
+      if (r.objects.length === 0) {
+        // comments alone would make `kubectl apply -f` fail with "no objects passed to apply", which says nothing
+        const why = ruleset === 'crd' ? 'the CRD itself enforces every rule of the crd set, so installing the CRD is all it takes' : 'every rule is left out';
+        io.stderr.write(`btls vap: no rule of rule set ${ruleset} to render as a ValidatingAdmissionPolicy: ${why}\n`);
+        for (const l of r.leftOut) io.stderr.write(`  ${l.rule}: ${l.why}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
       if (flags.output === 'json') {
         io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: r.objects, leftOut: r.leftOut }, null, 2) + '\n');
       } else {
