@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { dump } from 'js-yaml';
 import { emptyConfig, readRuleConfig } from '../../rules/config.js';
+import { checkParams } from '../../rules/params.js';
 import { ExitCode, type Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 
@@ -39,7 +40,16 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
         import('../../rules/table.js'),
         import('../../vap/render.js'),
       ]);
-      const r = renderVap(loadRuleTable(defaultRulesDir), { ruleset, config, name: flags.name });
+      const rules = loadRuleTable(defaultRulesDir);
+      try {
+        // params are written into the rendered CEL: a wrong shape would break the policy in the cluster
+        checkParams(config, rules);
+      } catch (err) {
+        io.stderr.write(`btls vap: ${(err as Error).message}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
+      const r = renderVap(rules, { ruleset, config, name: flags.name });
       if (r.objects.length === 0) {
         // comments alone would make `kubectl apply -f` fail with "no objects passed to apply", which says nothing
         const why = ruleset === 'crd' ? 'the CRD itself enforces every rule of the crd set, so installing the CRD is all it takes' : 'every rule is left out';
