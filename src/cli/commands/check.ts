@@ -35,7 +35,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome, engi
     .option('--fix', "write the rule table's fixes (defaults, canonical forms) into the files, then check them; with -, print the fixed text")
     .option('--diff', 'with --fix: print a unified diff of the fixes instead of writing the files');
   addClusterOptions(cmd).action(async (paths: string[], flags: Flags) => {
-      // the engine (ajv, node-forge, the compiled rule table) loads only when check runs, not for other commands
+      // the engine (ajv, the compiled rule table) loads only when check runs, not for other commands
       const loadEngine = engine ?? (await import('../../rules/engine.js')).loadEngine;
       const cluster: ClusterOptions = { cluster: flags.cluster, kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, allNamespaces: flags.allNamespaces };
       const options = { paths, ruleset: flags.ruleset, config: flags.config, output: flags.output, summary: flags.summary, color: flags.color, cluster };
