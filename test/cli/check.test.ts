@@ -226,6 +226,34 @@ describe('btls check on input that holds nothing to check', () => {
   });
 });
 
+// kubectl apply -f nons.yaml -n shop creates the object in shop; an object of another namespace is refused
+describe('btls check -n with files', () => {
+  // denied (an IP address as hostname), so that the report names the policy's namespace
+  const policy = (ns?: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: p${ns ? `, namespace: ${ns}` : ''}}\n` +
+    'spec:\n  targetRefs: [{group: "", kind: Service, name: s}]\n  validation: {wellKnownCACertificates: System, hostname: 10.0.0.1}\n';
+  const namespaces = (stdout: string) => JSON.parse(stdout).findings.map((f: { object: { namespace: string } }) => f.object.namespace);
+
+  it('puts objects without a namespace in that namespace', async () => {
+    expect(namespaces((await check(['-o', 'json', '-'], policy())).stdout)).toEqual(['default']);
+    const { code, stdout } = await check(['-n', 'shop', '-o', 'json', '-'], policy());
+    expect(code).toBe(1);
+    expect(namespaces(stdout)).toEqual(['shop']);
+    expect(namespaces((await check(['--namespace=shop', '-o', 'json', '-'], `${policy('shop')}`)).stdout)).toEqual(['shop']);
+  });
+
+  it('refuses an object of another namespace with kubectl\'s words, and still checks the others', async () => {
+    const { code, stdout } = await check(['-n', 'shop', '--summary', '-'], `${policy('other')}---\n${policy('shop')}`);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/^<stdin>:1:1: error: the namespace from the provided object "other" does not match the namespace "shop"\. You must pass '--namespace=other' to perform this operation\.$/m);
+    expect(stdout).toContain('Summary: 1 object, 1 policy: 1 denied, 0 warnings, 1 error');
+  });
+
+  it('still keeps -A, --context and --kubeconfig for --cluster', async () => {
+    expect((await check(['-A', '-'], policy())).code).toBe(2);
+  });
+});
+
 describe('btls check on broken input', () => {
   it('reports a JSON syntax error as file:line:col and exits 2', async () => {
     const { code, stdout } = await check([`${F}/errors/bad.json`]);

@@ -6,6 +6,7 @@ import { runCheck, type CheckOptions, type EngineFactory, type Ruleset } from '.
 import { ExitCode } from '../io.js';
 import { addClusterOptions, clusterUsageError, type ClusterOptions } from '../../cluster/flags.js';
 import { parseManifests } from '../../manifests/parse.js';
+import { applyNamespace } from '../../manifests/namespace.js';
 import type { LoadResult } from '../../manifests/types.js';
 
 interface Flags extends ClusterOptions {
@@ -78,5 +79,6 @@ async function fixThenCheck(options: CheckOptions, diffOnly: boolean, io: Io, lo
   const loaded: LoadResult = { objects: [], errors: [] };
   // what could not be read or parsed was reported by the fix run already (and its exit code says so)
   for (const { file, text } of fixed.texts) for (const o of parseManifests(text, file).objects) loaded.objects.push(o);
+  if (options.cluster?.namespace) applyNamespace(loaded, options.cluster.namespace);
   return Math.max(fixed.code, await runCheck(options, io, loadEngine, { loaded, report: io.stderr }));
 }
