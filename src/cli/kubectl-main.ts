@@ -1,5 +1,4 @@
-import { run } from './program.js';
 import { processIo } from './io.js';
-import { translateKubectlArgs } from './kubectl-plugin.js';
+import { runPlugin } from './kubectl-plugin.js';
 
-process.exitCode = await run(translateKubectlArgs(process.argv.slice(2)), processIo());
+process.exitCode = await runPlugin(process.argv.slice(2), processIo());

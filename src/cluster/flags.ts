@@ -14,7 +14,7 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--cluster', 'read the objects from a cluster instead of files (kubeconfig or in-cluster service account)')
     .option('--kubeconfig <file>', 'with --cluster: kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'with --cluster: kubeconfig context to use')
-    .option('-n, --namespace <ns>', "with --cluster: only this namespace (default: the context's namespace)")
+    .option('-n, --namespace <ns>', "with --cluster: only this namespace (default: the context's namespace); with files: the namespace of objects without one, and no object of another (as kubectl apply -f -n)")
     .option('-A, --all-namespaces', 'with --cluster: every namespace');
 }
 
@@ -26,8 +26,9 @@ export function scopeNamespace(o: ClusterOptions, contextNamespace: string | und
 
 /** Usage errors of the cluster flags; undefined when they fit together. */
 export function clusterUsageError(o: ClusterOptions, paths: string[]): string | undefined {
-  const clusterOnly = o.kubeconfig || o.context || o.namespace || o.allNamespaces;
-  if (!o.cluster && clusterOnly) return '--kubeconfig, --context, -n and -A go with --cluster';
+  // -n also goes with files: as with kubectl apply -f, it is the namespace of the objects
+  const clusterOnly = o.kubeconfig || o.context || o.allNamespaces;
+  if (!o.cluster && clusterOnly) return '--kubeconfig, --context and -A go with --cluster';
   if (o.cluster && paths.length) return '--cluster reads the cluster: give no paths';
   if (o.namespace && o.allNamespaces) return '-n and -A exclude each other';
   return undefined;

@@ -1,9 +1,11 @@
 import { loadInputs } from '../manifests/load.js';
+import { applyNamespace } from '../manifests/namespace.js';
 import type { LoadResult } from '../manifests/types.js';
 import type { ClusterOptions } from './flags.js';
 
 /**
- * Where `check` and `status` read their objects: files and stdin, or a cluster with `--cluster`. The cluster
+ * Where `check` and `status` read their objects: files and stdin (with `-n`, in that namespace), or a cluster with
+ * `--cluster`. The cluster
  * client loads only then (it takes most of a second). A cluster that cannot be read is an error message.
  */
 export async function loadSource(
@@ -12,7 +14,10 @@ export async function loadSource(
   stdin: NodeJS.ReadableStream,
   purpose: 'check' | 'status',
 ): Promise<LoadResult | { error: string }> {
-  if (!cluster?.cluster) return loadInputs(paths, stdin);
+  if (!cluster?.cluster) {
+    const loaded = await loadInputs(paths, stdin);
+    return cluster?.namespace ? applyNamespace(loaded, cluster.namespace) : loaded;
+  }
   try {
     const { loadClusterInputs } = await import('./inputs.js');
     return await loadClusterInputs(cluster, purpose);

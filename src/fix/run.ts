@@ -44,6 +44,8 @@ export async function runFix(options: FixOptions, io: Io, engine: Engine): Promi
       fail(`${path}:0:0: error: cannot read: ${reason(err)}`);
       continue;
     }
+    // as in src/manifests/load.ts: --fix --diff checks only these texts, and must not pass on a wrong folder
+    if (files.length === 0) fail(`${path}: error: nothing to check: no *.yaml, *.yml or *.json file below this folder`);
     for (const file of files) {
       let before: string;
       try {

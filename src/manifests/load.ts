@@ -5,14 +5,18 @@ import type { LoadResult } from './types.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
-/** Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. */
+/**
+ * Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. As kubectl -R
+ * walks (filepath.Walk, which uses lstat): a symlink is an entry like a file, read through the link when its name is
+ * a manifest's; a symlink to a folder is never descended, which also keeps link loops from walking forever.
+ */
 export async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) files.push(...(await walk(path)));
-    else if (e.isFile() && manifestFile.test(e.name)) files.push(path);
+    else if ((e.isFile() || e.isSymbolicLink()) && manifestFile.test(e.name)) files.push(path);
   }
   return files;
 }
@@ -34,16 +38,28 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
     for (const o of r.objects) result.objects.push(o);
     for (const e of r.errors) result.errors.push(e);
   };
+  // paths that were read and held no object, with whether they were folders
+  const empty: Array<{ path: string; folder: boolean }> = [];
   for (const path of paths) {
+    const before = { objects: result.objects.length, errors: result.errors.length };
+    const quiet = () => result.objects.length === before.objects && result.errors.length === before.errors;
     if (path === '-') {
       add(parseManifests(await readStream(stdin), '<stdin>'));
+      if (quiet()) empty.push({ path: '<stdin>', folder: false });
       continue;
     }
     let files: string[];
+    let folder: boolean;
     try {
-      files = (await stat(path)).isDirectory() ? await walk(path) : [path];
+      folder = (await stat(path)).isDirectory();
+      files = folder ? await walk(path) : [path];
     } catch (err) {
       result.errors.push({ source: { file: path, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
+      continue;
+    }
+    if (folder && files.length === 0) {
+      // kubectl apply -f DIR: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]"
+      result.errors.push({ source: { file: path, line: 0, column: 0 }, message: 'nothing to check: no *.yaml, *.yml or *.json file below this folder' });
       continue;
     }
     for (const file of files) {
@@ -54,6 +70,14 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
         result.errors.push({ source: { file, line: 0, column: 0 }, message: `cannot read: ${reason(err)}` });
       }
     }
+    if (quiet()) empty.push({ path, folder });
+  }
+  // A CI run that checked nothing must not pass. A folder that yields no object is a wrong path; an empty file
+  // or stdin is an error only when nothing else brought an object, as kubectl apply's "no objects passed to apply".
+  const nothing = result.objects.length === 0 && result.errors.length === 0;
+  for (const e of empty) {
+    if (e.folder) result.errors.push({ source: { file: e.path, line: 0, column: 0 }, message: 'nothing to check: no objects in the *.yaml, *.yml and *.json files below this folder' });
+    else if (nothing) result.errors.push({ source: { file: e.path, line: 0, column: 0 }, message: 'nothing to check: no objects in the input' });
   }
   return result;
 }

@@ -7,6 +7,8 @@ export interface RuleConfig {
   ruleset?: string;
   rules: Record<string, { severity?: Severity; enabled?: boolean }>;
   params: Record<string, unknown>;
+  /** the file it was read from, for error messages */
+  file?: string;
 }
 
 export const emptyConfig = (): RuleConfig => ({ rules: {}, params: {} });
@@ -18,7 +20,7 @@ export function parseRuleConfig(text: string, file: string): RuleConfig {
   } catch (err) {
     throw new Error(`cannot parse config ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (raw === undefined || raw === null) return emptyConfig();
+  if (raw === undefined || raw === null) return { ...emptyConfig(), file };
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`config ${file}: expected a mapping with 'rules' and 'params'`);
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -37,7 +39,7 @@ export function parseRuleConfig(text: string, file: string): RuleConfig {
   }
   if (r.ruleset !== undefined && typeof r.ruleset !== 'string') throw new Error(`config ${file}: ruleset must be a string`);
   if (r.params !== undefined && (typeof r.params !== 'object' || Array.isArray(r.params))) throw new Error(`config ${file}: params must be a mapping`);
-  return { ruleset: r.ruleset as string | undefined, rules, params: (r.params ?? {}) as Record<string, unknown> };
+  return { ruleset: r.ruleset as string | undefined, rules, params: (r.params ?? {}) as Record<string, unknown>, file };
 }
 
 export function readRuleConfig(file: string): RuleConfig {

@@ -12,6 +12,7 @@ import { dropNulls } from './schema/nulls.js';
 import { StructuralValidator, schemaRuleIds, typesOnly, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
+import { checkParams } from './params.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
 import { buildPathTree, fieldOf, parseRulePath, pointerOf, walkTree, type Key, type PathTree, type TreeVisitor } from './walk.js';
 import { deepEqual, ratchet } from './ratchet.js';
@@ -389,6 +390,7 @@ export function loadEngine(options: EngineOptions = {}): Engine {
     rules = loadRuleTable(rulesDir);
     tableCache.set(rulesDir, rules);
   }
+  checkParams(config, rules);
   const sets = new Set(rules.flatMap((r) => r.sets));
   if (!sets.has(ruleset)) throw new Error(`unknown rule set '${ruleset}' (known: ${[...sets].sort().join(', ')})`);
   const file = JSON.parse(readFileSync(options.schemaFile ?? defaultSchemaFile, 'utf8')) as SchemaFile;

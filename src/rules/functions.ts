@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type forge from 'node-forge';
+import { X509Certificate } from 'node:crypto';
 import { parse as parseUri } from 'uri-js';
 import { rt, registerFunction, isErr, CelError } from './cel/runtime.js';
 
@@ -17,17 +16,27 @@ registerFunction('isAbsoluteURI', (v) => {
 });
 
 /**
- * node-forge is loaded by the first CA bundle a rule reads. Only rules given resolved references read one
- * (`btls status`, `btls check` with cluster objects); the webhook never does, and loading it there cost
- * about 5 MiB of RSS and 60 ms of start-up, measured.
+ * CA bundles are read with Node's X.509 parser (OpenSSL, as the data plane reads them), which takes every key type:
+ * node-forge, used before, reads only RSA keys and called valid ECDSA and Ed25519 CAs unparsable, so their expiry
+ * was never checked. It is also part of Node, so evaluating a policy loads no certificate library (the webhook).
  */
-let forgeModule: typeof forge | undefined;
-const loadForge = (): typeof forge => (forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof forge);
+interface CaCert {
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+}
 
 // A CA bundle is parsed once per distinct text: many policies share one ConfigMap.
-const bundles = new Map<string, forge.pki.Certificate[] | string>();
+const bundles = new Map<string, CaCert[] | string>();
 
-function certificates(pem: string): forge.pki.Certificate[] | string {
+function parseCert(block: string): CaCert {
+  const x = new X509Certificate(block);
+  // `subject` is one `KEY=value` line per attribute; the last CN is the most specific one
+  const cn = [...x.subject.matchAll(/^CN=(.*)$/gm)].pop()?.[1];
+  return { commonName: cn ?? '(no common name)', notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo) };
+}
+
+function certificates(pem: string): CaCert[] | string {
   let parsed = bundles.get(pem);
   if (parsed !== undefined) return parsed;
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
@@ -35,7 +44,7 @@ function certificates(pem: string): forge.pki.Certificate[] | string {
   else if (!blocks) parsed = 'holds no PEM certificate';
   else {
     try {
-      parsed = blocks.map((b) => loadForge().pki.certificateFromPem(b));
+      parsed = blocks.map(parseCert);
     } catch (err) {
       parsed = `holds a certificate that does not parse: ${(err as Error).message}`;
     }
@@ -61,9 +70,8 @@ registerFunction('caBundleValidityError', (v, now) => {
   if (typeof c === 'string') return '';
   const at = new Date(now);
   for (const cert of c) {
-    const cn = cert.subject.getField('CN')?.value ?? '(no common name)';
-    if (at > cert.validity.notAfter) return `certificate "${cn}" expired at ${cert.validity.notAfter.toISOString()}`;
-    if (at < cert.validity.notBefore) return `certificate "${cn}" is not valid before ${cert.validity.notBefore.toISOString()}`;
+    if (at > cert.notAfter) return `certificate "${cert.commonName}" expired at ${cert.notAfter.toISOString()}`;
+    if (at < cert.notBefore) return `certificate "${cert.commonName}" is not valid before ${cert.notBefore.toISOString()}`;
   }
   return '';
 });

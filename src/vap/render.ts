@@ -97,7 +97,8 @@ function validationFor(rule: RuleSpec, params: Record<string, unknown>): Validat
   if (rule.messageExpression) {
     const steps = parseRulePath(rule.path);
     if (!steps.some((s) => s.kind !== 'key')) {
-      v.messageExpression = portable(rule.messageExpression, 'object.' + rule.path, params);
+      // kubectl prints only the message, so it names the field first, as the static message and the list form do
+      v.messageExpression = `${cel(rule.path + ': ')} + ${portable(rule.messageExpression, 'object.' + rule.path, params)}`;
     } else if (failing) {
       const item = [itemVar, ...rule.path.replace(/^.*\[\*\]\.?/, '').split('.').filter(Boolean)].join('.');
       v.messageExpression = `${cel(rule.path.replace(/\[\*\].*$/, '') + ': ')} + ${failing(portable(rule.messageExpression, item, params))}`;

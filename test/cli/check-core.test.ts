@@ -88,12 +88,12 @@ describe('btls check core (with a stand-in engine)', () => {
   });
 
   it('exits 0 when there are only warnings', async () => {
-    const { io: i } = io('kind: BackendTLSPolicy\nmetadata: {name: w}\nspec:\n  validation:\n    caCertificateRefs: [{name: x}]\n');
+    const { io: i } = io('apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: w}\nspec:\n  validation:\n    caCertificateRefs: [{name: x}]\n');
     expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(0);
   });
 
   it('reports an engine that throws as an error of that object, not a crash', async () => {
-    const { io: i, out } = io('kind: BackendTLSPolicy\nmetadata: {name: boom}\n');
+    const { io: i, out } = io('apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: boom}\n');
     expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(2);
     expect(out.text).toBe('<stdin>:1:1: error: cannot evaluate BackendTLSPolicy default/boom: rule crashed\nSummary: 1 object, 1 policy: 0 denied, 0 warnings, 1 error\n');
   });

@@ -103,6 +103,27 @@ describe('btls check', () => {
     expect(stdout).not.toContain('README');
   });
 
+  // kubectl -R reads a symlinked file in a folder, and (walking with lstat) never descends a symlinked folder
+  it('reads symlinked files in a folder, but does not descend symlinked folders', async () => {
+    const { mkdtemp, mkdir, copyFile, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/btls-check-symlink-`);
+    try {
+      await mkdir(`${dir}/real`);
+      await mkdir(`${dir}/d`);
+      await copyFile(`${F}/invalid/hostname-is-ip.yaml`, `${dir}/real/p.yaml`);
+      await symlink('../real/p.yaml', `${dir}/d/linkfile.yaml`);
+      await symlink('../real', `${dir}/d/linkdir`); // would read real/p.yaml a second time, and loops would never end
+      await symlink('../d', `${dir}/d/loop`);
+      const { code, stdout } = await check([`${dir}/d`]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(new RegExp(`^${dir}/d/linkfile\\.yaml:\\d+:\\d+: deny: spec\\.validation\\.hostname: .*\\[hostname-not-ip\\]$`, 'm'));
+      expect(stdout).toContain('Summary: 1 object, 1 policy: 1 denied');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a YAML syntax error as file:line:col and still reports the other files', async () => {
     const { code, stdout, stderr } = await check(['--ruleset', 'crd', `${F}/errors/syntax-error.yaml`, `${F}/invalid/too-many-sans.yaml`]);
     expect(code).toBe(2);
@@ -160,6 +181,79 @@ async function readFixture(name: string): Promise<string> {
   return readFile(`${F}/${name}`, 'utf8');
 }
 
+describe('btls check on input that holds nothing to check', () => {
+  // kubectl apply -f DIR: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]", and
+  // "no objects passed to apply" when the files hold nothing: a CI run that checked nothing must not pass
+  it('is an input error naming the folder when a folder holds no manifest or no object', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/btls-check-empty-`);
+    try {
+      await mkdir(`${dir}/none`);
+      await writeFile(`${dir}/none/README.md`, 'not a manifest\n');
+      await mkdir(`${dir}/blank`);
+      await writeFile(`${dir}/blank/a.yaml`, '# only a comment\n---\n');
+      const none = await check([`${dir}/none`]);
+      expect(none.code).toBe(2);
+      expect(none.stdout).toMatch(new RegExp(`^${dir}/none: error: .*no \\*\\.yaml, \\*\\.yml or \\*\\.json file`, 'm'));
+      const blank = await check([`${dir}/blank`, `${F}/valid`]);
+      expect(blank.code).toBe(2);
+      expect(blank.stdout).toMatch(new RegExp(`^${dir}/blank: error: .*no objects`, 'm'));
+      expect(blank.stdout).toContain('Summary: 3 objects, 1 policy: 0 denied, 0 warnings, 1 error');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is an input error when the files and stdin hold no object at all, as kubectl apply says "no objects passed"', async () => {
+    const empty = await check(['-'], '# nothing\n');
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toMatch(/^<stdin>: error: .*no objects/m);
+    // one empty input next to others is fine, as with kubectl -f a -f b
+    expect((await check(['-', `${F}/valid`], '')).code).toBe(0);
+  });
+
+  // kubectl: error validating "x.yaml": error validating data: apiVersion not set
+  it('reports a BackendTLSPolicy without apiVersion as an error, and does not count one of another group as a policy', async () => {
+    const body = 'metadata: {name: p}\nspec:\n  targetRefs: [{group: "", kind: Service, name: s}]\n  validation: {wellKnownCACertificates: System, hostname: a.example.com}\n';
+    const missing = await check(['--summary', '-'], `kind: BackendTLSPolicy\n${body}`);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/^<stdin>:1:1: error: .*apiVersion not set/m);
+    expect(missing.stdout).toContain('0 policies');
+    const other = await check(['--summary', '-'], `apiVersion: example.com/v1\nkind: BackendTLSPolicy\n${body}`);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toBe('Summary: 1 object, 0 policies: 0 denied, 0 warnings, 0 errors\n');
+  });
+});
+
+// kubectl apply -f nons.yaml -n shop creates the object in shop; an object of another namespace is refused
+describe('btls check -n with files', () => {
+  // denied (an IP address as hostname), so that the report names the policy's namespace
+  const policy = (ns?: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: p${ns ? `, namespace: ${ns}` : ''}}\n` +
+    'spec:\n  targetRefs: [{group: "", kind: Service, name: s}]\n  validation: {wellKnownCACertificates: System, hostname: 10.0.0.1}\n';
+  const namespaces = (stdout: string) => JSON.parse(stdout).findings.map((f: { object: { namespace: string } }) => f.object.namespace);
+
+  it('puts objects without a namespace in that namespace', async () => {
+    expect(namespaces((await check(['-o', 'json', '-'], policy())).stdout)).toEqual(['default']);
+    const { code, stdout } = await check(['-n', 'shop', '-o', 'json', '-'], policy());
+    expect(code).toBe(1);
+    expect(namespaces(stdout)).toEqual(['shop']);
+    expect(namespaces((await check(['--namespace=shop', '-o', 'json', '-'], `${policy('shop')}`)).stdout)).toEqual(['shop']);
+  });
+
+  it('refuses an object of another namespace with kubectl\'s words, and still checks the others', async () => {
+    const { code, stdout } = await check(['-n', 'shop', '--summary', '-'], `${policy('other')}---\n${policy('shop')}`);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/^<stdin>:1:1: error: the namespace from the provided object "other" does not match the namespace "shop"\. You must pass '--namespace=other' to perform this operation\.$/m);
+    expect(stdout).toContain('Summary: 1 object, 1 policy: 1 denied, 0 warnings, 1 error');
+  });
+
+  it('still keeps -A, --context and --kubeconfig for --cluster', async () => {
+    expect((await check(['-A', '-'], policy())).code).toBe(2);
+  });
+});
+
 describe('btls check on broken input', () => {
   it('reports a JSON syntax error as file:line:col and exits 2', async () => {
     const { code, stdout } = await check([`${F}/errors/bad.json`]);
@@ -188,6 +282,19 @@ describe('btls check --fix', () => {
     expect(stdout).toBe('Summary: 1 object, 1 policy: 0 denied, 0 warnings, 0 errors\n');
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(`${dir}/needs-fix.yaml`, 'utf8')).toContain('  - {group: "", kind: Service, name: backend}\n  validation: {wellKnownCACertificates: System, hostname: backend.example.com}\n');
+  });
+
+  it('fixes a symlinked file in a folder by writing its target, and keeps the link', async () => {
+    const { mkdir, rename, symlink, readFile, lstat } = await import('node:fs/promises');
+    await mkdir(`${dir}/real`);
+    await mkdir(`${dir}/d`);
+    await rename(`${dir}/needs-fix.yaml`, `${dir}/real/p.yaml`);
+    await symlink('../real/p.yaml', `${dir}/d/linkfile.yaml`);
+    const { code, stderr } = await check(['--fix', `${dir}/d`]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`${dir}/d/linkfile.yaml: fixed default/needs-fix`);
+    expect((await lstat(`${dir}/d/linkfile.yaml`)).isSymbolicLink()).toBe(true);
+    expect(await readFile(`${dir}/real/p.yaml`, 'utf8')).toContain('hostname: backend.example.com}');
   });
 
   it('prints a diff and leaves the file alone with --diff', async () => {

@@ -1,6 +1,8 @@
 // Cluster audit through the kubectl plugin: `kubectl btls check` and `kubectl btls status` read the objects
 // already stored in a real kube-apiserver, with kubectl's flags.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterUp, freshNamespace, kubectl, kubeconfigPath, kubectlPath, repoRoot, type ExecResult } from './lib/cluster.js';
 
@@ -59,8 +61,33 @@ d('cluster audit with kubectl btls', () => {
   }, 60_000);
 
   it('kubectl btls check -f FILE checks a file instead of the cluster', async () => {
-    const r = await kubectlPlugin(['btls', 'check', '-n', ns, '-f', join(repoRoot, 'test', 'fixtures', 'conformance', 'backendtlspolicy-san.yaml')]);
+    const r = await kubectlPlugin(['btls', 'check', '-f', join(repoRoot, 'test', 'fixtures', 'conformance', 'backendtlspolicy-san.yaml')]);
     expect(r.code).toBe(0);
+  }, 60_000);
+
+  // -n with -f: the namespace of the objects without one, and an error for an object of another, as kubectl apply
+  it('kubectl btls check -f FILE -n NS puts namespace-less objects where kubectl apply would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'btls-audit-'));
+    const file = join(dir, 'nons.yaml');
+    writeFileSync(file, JSON.stringify(policy('nons', '10.9.9.9')));
+    const applied = await kubectlPlugin(['apply', '--dry-run=server', '-o', 'jsonpath={.metadata.namespace}', `-n${ns}`, '-f', file]);
+    const r = await kubectlPlugin(['btls', 'check', '-o', 'json', `-n${ns}`, '-f', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(applied.stdout).toBe(ns);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { object: { namespace: string } }) => f.object.namespace)).toContain(applied.stdout);
+  }, 60_000);
+
+  it('kubectl btls check -f FILE -n NS refuses an object of another namespace with kubectl apply\'s words', async () => {
+    const file = join(repoRoot, 'test', 'fixtures', 'conformance', 'backendtlspolicy-san.yaml');
+    const applied = await kubectlPlugin(['apply', '--dry-run=client', '-n', ns, '-f', file]);
+    expect(applied.code).not.toBe(0);
+    const said = /the namespace from the provided object "[^"]+" does not match the namespace "[^"]+"\. You must pass '--namespace=[^']+' to perform this operation\./;
+    const kubectlSays = said.exec(applied.stderr)?.[0];
+    expect(kubectlSays).toBeDefined();
+    const r = await kubectlPlugin(['btls', 'check', '-n', ns, '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(kubectlSays);
   }, 60_000);
 
   it('kubectl btls status shows the computed status beside the stored one', async () => {

@@ -245,6 +245,28 @@ describe('the engine', () => {
       expect(() => parseRuleConfig('rules: [', 'c.yaml')).toThrow(/cannot parse config c.yaml/);
     });
 
+    // a wrong params value used to be accepted and then broke the rule on every policy ("no such overload")
+    it('rejects params that no rule declares, naming the known ones and the config file', () => {
+      const known = loadRuleTable(defaultRulesDir).flatMap((r) => Object.keys(r.params ?? {}));
+      expect(known.length).toBeGreaterThan(0);
+      const load = (text: string) => () => loadEngine({ config: parseRuleConfig(text, 'team.yaml') });
+      expect(load('params: {foo: 1}')).toThrow(new RegExp(`team\\.yaml.*params\\.foo.*${known.map((k) => `(?=.*${k})`).join('')}`));
+    });
+
+    it('rejects params whose value does not have the shape of the rule table default', () => {
+      const load = (text: string) => () => loadEngine({ config: parseRuleConfig(text, 'team.yaml') });
+      for (const [key, value] of Object.entries(Object.assign({}, ...loadRuleTable(defaultRulesDir).map((r) => r.params ?? {})) as Record<string, unknown>)) {
+        // the default itself is fine, and so is a list of the same shape
+        expect(load(`params: {${key}: ${JSON.stringify(value)}}`)).not.toThrow();
+        expect(load(`params: {${key}: 5}`)).toThrow(new RegExp(`team\\.yaml: params\\.${key}.* must be`));
+      }
+      for (const bad of ['"Service"', '[Service]', '[{kind: Service}]', '[{group: "", kind: Service, Group: x}]', '[{group: 1, kind: Service}]']) {
+        expect(load(`params: {targetKinds: ${bad}}`)).toThrow(/team\.yaml: params\.targetKinds.*must be a list of \{group: string, kind: string\}/);
+      }
+      expect(load('params: {reservedOptionKeys: [5]}')).toThrow(/team\.yaml: params\.reservedOptionKeys must be a list of strings.*params\.reservedOptionKeys\[0\] is a number/);
+      expect(load('params: {reservedOptionKeys: [minVersion]}')).not.toThrow();
+    });
+
     it('reads the config from a file and says which file is missing', () => {
       const dir = mkdtempSync(join(tmpdir(), 'btls-config-'));
       writeFileSync(join(dir, 'btls.yaml'), 'ruleset: crd\n');

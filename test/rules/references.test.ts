@@ -1,4 +1,5 @@
 import { createCA } from '../../src/certs/pki.js';
+import { anyKeyCA } from './any-key-ca.js';
 import { loadEngine } from '../../src/rules/engine.js';
 import type { KubeObject, ReferenceIndex } from '../../src/rules/types.js';
 
@@ -48,6 +49,18 @@ describe('reference checks against the objects of the input', () => {
     expect(check([service, configMap(valid + valid)])).toEqual([]);
     const broken = valid.replace(/\n[A-Za-z0-9+/]{10}/, '\n!!!!!!!!!!');
     expect(check([service, configMap(broken)])).toEqual([expect.stringMatching(/refs-ca-certificate-pem: .*holds a certificate that does not parse/)]);
+  });
+
+  // node-forge reads only RSA keys: valid ECDSA and Ed25519 CAs were said not to parse, and their expiry never checked
+  it.each(['ec', 'ed25519'] as const)('read a CA certificate with an %s key, and check its validity', (key) => {
+    const ca = anyKeyCA(key, `${key}-ca`, new Date(now.getTime() - DAY), new Date(now.getTime() + 30 * DAY));
+    expect(check([service, configMap(ca)])).toEqual([]);
+    const expired = anyKeyCA(key, `old-${key}-ca`, new Date(now.getTime() - 10 * DAY), new Date(now.getTime() - 9 * DAY));
+    expect(check([service, configMap(expired)])).toEqual([
+      expect.stringMatching(new RegExp(`^warn refs-ca-certificate-validity: .*certificate "old-${key}-ca" expired at ${new Date(now.getTime() - 9 * DAY).toISOString()}$`)),
+    ]);
+    const future = anyKeyCA(key, `new-${key}-ca`, new Date(now.getTime() + 5 * DAY), new Date(now.getTime() + 30 * DAY));
+    expect(check([service, configMap(future)])).toEqual([expect.stringMatching(new RegExp(`certificate "new-${key}-ca" is not valid before ${new Date(now.getTime() + 5 * DAY).toISOString()}$`))]);
   });
 
   it('warn about a missing Service, and a sectionName that names no port', () => {

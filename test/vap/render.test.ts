@@ -67,6 +67,27 @@ describe('btls vap', () => {
       expect(typeof msg).toBe('string');
       const engineMessage = engine.evaluate(object).find((f) => f.rule === c.rule)!.message;
       expect(msg).toContain(engineMessage.replace(/^Invalid value: [^:]+: /, ''));
+      // kubectl prints only the message: like every static one, it must name the field first
+      expect(msg).toMatch(new RegExp(`^${spec.path.replace(/\[\*\].*$/, '').replace(/[.[\]]/g, '\\$&')}: `));
     }
+  });
+
+  // The apiserver iterates a map in Go's random order: listing keys in the order met would make the VAP's message
+  // change from one request to the next, and differ from check's (the source order). Both list them sorted.
+  it('lists the failing option keys in the same, sorted order in check and in the VAP, whatever the input order', () => {
+    const spec = rules.find((r) => r.id === 'option-key-prefixed')!;
+    const vap = validations(spec.severity).find((v) => v.message === `${spec.path}: ${spec.message}`)!;
+    const keys = ['zeta', 'example.com/ok', 'mid', 'alpha'];
+    const messages = [keys, [...keys].reverse()].map((order) => {
+      const object = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', metadata: { name: 'p', namespace: 'default' },
+        spec: { targetRefs: [{ group: '', kind: 'Service', name: 's' }], validation: { hostname: 'a.example.com', wellKnownCACertificates: 'System' },
+          options: Object.fromEntries(order.map((k) => [k, 'v'])) } };
+      const fromCheck = engine.evaluate(object).find((f) => f.rule === spec.id)!.message.replace(/^Invalid value: "object": /, '');
+      return { fromCheck, fromVap: compileCel(vap.messageExpression!)({ object }) as string };
+    });
+    expect(messages[1]).toEqual(messages[0]);
+    expect(messages[0].fromVap).toBe(`spec.options: ${messages[0].fromCheck}`);
+    const listed = /key\(s\) (.*) are neither/.exec(messages[0].fromCheck)![1].split(', ');
+    expect(listed).toEqual(keys.filter((k) => !k.includes('/')).sort());
   });
 });

@@ -59,8 +59,16 @@ function withNamespace(o: KubeObject): KubeObject {
   return { ...o, metadata: { ...(md ?? {}), namespace: DEFAULT_NAMESPACE } };
 }
 
+const policyGroup = 'gateway.networking.k8s.io/';
+
+/** Our kind only: a `BackendTLSPolicy` of another API group is some other CRD, context like any other object. */
 export function isPolicy(o: KubeObject): boolean {
-  return o.kind === 'BackendTLSPolicy';
+  return o.kind === 'BackendTLSPolicy' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith(policyGroup);
+}
+
+/** kubectl refuses any object without apiVersion ("error validating data: apiVersion not set"): never a pass. */
+function lacksApiVersion(o: KubeObject): boolean {
+  return o.kind === 'BackendTLSPolicy' && (o.apiVersion === undefined || o.apiVersion === null || o.apiVersion === '');
 }
 
 /**
@@ -85,6 +93,10 @@ export function checkLoaded(loaded: LoadResult, engine: Engine, output: Output, 
   const late: CheckResult[] = [];
   for (const lo of loaded.objects) {
     const object = objectRef(lo.object);
+    if (lacksApiVersion(lo.object)) {
+      late.push({ type: 'error', error: { source: lo.source, message: `${object.kind} ${object.namespace}/${object.name}: apiVersion not set (kubectl refuses it; write apiVersion: gateway.networking.k8s.io/v1)` } });
+      continue;
+    }
     const policy = isPolicy(lo.object);
     let findings: CheckFinding[] = [];
     if (policy) {

@@ -6,6 +6,7 @@ import { runCheck, type CheckOptions, type EngineFactory, type Ruleset } from '.
 import { ExitCode } from '../io.js';
 import { addClusterOptions, clusterUsageError, type ClusterOptions } from '../../cluster/flags.js';
 import { parseManifests } from '../../manifests/parse.js';
+import { applyNamespace } from '../../manifests/namespace.js';
 import type { LoadResult } from '../../manifests/types.js';
 
 interface Flags extends ClusterOptions {
@@ -35,7 +36,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome, engi
     .option('--fix', "write the rule table's fixes (defaults, canonical forms) into the files, then check them; with -, print the fixed text")
     .option('--diff', 'with --fix: print a unified diff of the fixes instead of writing the files');
   addClusterOptions(cmd).action(async (paths: string[], flags: Flags) => {
-      // the engine (ajv, node-forge, the compiled rule table) loads only when check runs, not for other commands
+      // the engine (ajv, the compiled rule table) loads only when check runs, not for other commands
       const loadEngine = engine ?? (await import('../../rules/engine.js')).loadEngine;
       const cluster: ClusterOptions = { cluster: flags.cluster, kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace, allNamespaces: flags.allNamespaces };
       const options = { paths, ruleset: flags.ruleset, config: flags.config, output: flags.output, summary: flags.summary, color: flags.color, cluster };
@@ -78,5 +79,6 @@ async function fixThenCheck(options: CheckOptions, diffOnly: boolean, io: Io, lo
   const loaded: LoadResult = { objects: [], errors: [] };
   // what could not be read or parsed was reported by the fix run already (and its exit code says so)
   for (const { file, text } of fixed.texts) for (const o of parseManifests(text, file).objects) loaded.objects.push(o);
+  if (options.cluster?.namespace) applyNamespace(loaded, options.cluster.namespace);
   return Math.max(fixed.code, await runCheck(options, io, loadEngine, { loaded, report: io.stderr }));
 }

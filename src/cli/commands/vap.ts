@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { dump } from 'js-yaml';
 import { emptyConfig, readRuleConfig } from '../../rules/config.js';
+import { checkParams } from '../../rules/params.js';
 import { ExitCode, type Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 
@@ -15,7 +16,10 @@ interface Flags {
 export function register(program: Command, io: Io, outcome: CommandOutcome): void {
   program
     .command('vap')
-    .description('render ValidatingAdmissionPolicies and bindings from the rules that can run in-cluster, listing those left out and why')
+    .description(
+      'render ValidatingAdmissionPolicies and bindings from the rules that can run in-cluster, listing those left out and why. ' +
+        'The crd rule set has nothing to render: the installed CRD runs all of its rules itself',
+    )
     .addOption(new Option('--ruleset <name>', 'rule set (default: default, or the one in --config)').choices(['crd', 'default']))
     .option('--config <file>', 'rule configuration: severities, rules switched off, params written into the expressions')
     .option('--name <prefix>', 'prefix of the policy and binding names', 'btls')
@@ -36,7 +40,24 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
         import('../../rules/table.js'),
         import('../../vap/render.js'),
       ]);
-      const r = renderVap(loadRuleTable(defaultRulesDir), { ruleset, config, name: flags.name });
+      const rules = loadRuleTable(defaultRulesDir);
+      try {
+        // params are written into the rendered CEL: a wrong shape would break the policy in the cluster
+        checkParams(config, rules);
+      } catch (err) {
+        io.stderr.write(`btls vap: ${(err as Error).message}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
+      const r = renderVap(rules, { ruleset, config, name: flags.name });
+      if (r.objects.length === 0) {
+        // comments alone would make `kubectl apply -f` fail with "no objects passed to apply", which says nothing
+        const why = ruleset === 'crd' ? 'the CRD itself enforces every rule of the crd set, so installing the CRD is all it takes' : 'every rule is left out';
+        io.stderr.write(`btls vap: no rule of rule set ${ruleset} to render as a ValidatingAdmissionPolicy: ${why}\n`);
+        for (const l of r.leftOut) io.stderr.write(`  ${l.rule}: ${l.why}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
       if (flags.output === 'json') {
         io.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: r.objects, leftOut: r.leftOut }, null, 2) + '\n');
       } else {

@@ -1,0 +1,41 @@
+import { PassThrough } from 'node:stream';
+import { run } from '../../src/cli/program.js';
+import type { Io } from '../../src/cli/io.js';
+// loaded here first: jest's ESM loader fails the command's concurrent dynamic imports of one module graph
+import '../../src/rules/engine.js';
+import '../../src/rules/table.js';
+import '../../src/vap/render.js';
+
+// `btls vap` through run(argv, io): what `btls vap > f.yaml && kubectl apply -f f.yaml` gets.
+
+async function vap(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as Io['stdout'],
+    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as Io['stderr'],
+    stdin: new PassThrough(),
+    env: {},
+    cwd: process.cwd(),
+  };
+  const code = await run(['vap', ...args], io);
+  return { code, stdout, stderr };
+}
+
+describe('btls vap', () => {
+  it('renders objects for the default rule set', async () => {
+    const { code, stdout, stderr } = await vap([]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kind: ValidatingAdmissionPolicy$/m);
+  });
+
+  // comments alone make kubectl apply -f fail with "no objects passed to apply": say why instead
+  it('fails with a reason when the rule set leaves nothing to render (crd: the CRD runs those rules itself)', async () => {
+    const { code, stdout, stderr } = await vap(['--ruleset', 'crd']);
+    expect(code).not.toBe(0);
+    expect(stdout).not.toMatch(/^kind:/m);
+    expect(stderr).toMatch(/^btls vap: .*no rule.*crd/m);
+    expect(stderr).toMatch(/CRD/);
+  });
+});
