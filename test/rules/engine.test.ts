@@ -299,6 +299,12 @@ describe('the size ceiling of --crd-rules auto', () => {
     expect(found.every((f) => f.rule === 'size-ceiling' || f.rule === 'crd-rules-not-checked')).toBe(true);
   });
 
+  it('bounds the keys of spec.options too (the CRD cannot; Gateway API types them at 253 characters)', () => {
+    const p = withUri('https://a.example.com');
+    (p.spec as Record<string, unknown>).options = { [`example.com/${'k'.repeat(1001)}`]: 'v', 'example.com/ok': 'v' };
+    expect(strings(auto.evaluate(p, { operation: 'CREATE' })).filter((s) => !s.startsWith('<nil>'))).toEqual(['spec.options: Too long: may not be more than 1012 bytes']);
+  });
+
   it('lets a value between the CRD limit and the ceiling reach the rules (the apiserver has judged it already)', () => {
     const found = auto.evaluate(withUri(`https://${'a'.repeat(300)}`), { operation: 'CREATE' });
     expect(found.filter((f) => f.severity === 'deny')).toEqual([]);

@@ -358,6 +358,22 @@ describe('hostile and malformed input', () => {
     await expectHealthy();
   });
 
+  // the rule on option keys sorts them for its message, comparing them whole: long keys must not reach it
+  it.each([
+    [...modes[0], 'spec.options: Too many: 60: must have at most 16 items'],
+    [...modes[1], 'spec.options: Too long: may not be more than 1012 bytes'],
+  ] as const)('denies option keys of megabytes sharing a prefix quickly (%s)', async (_mode, which, message) => {
+    const p = goodPolicy() as any;
+    const prefix = 'a'.repeat(90_000);
+    p.spec.options = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`${prefix}${i}`, 'v']));
+    const res = await postReview(`${which().url}/validate`, pki.caPem, reviewOf(p, { uid: 'long-keys' }));
+    expect(res.status).toBe(200);
+    expect(res.json.response).toMatchObject({ uid: 'long-keys', allowed: false });
+    expect(res.json.response.status.message).toContain(message);
+    expect(res.ms).toBeLessThan(FAST_MS);
+    await expectHealthy();
+  });
+
   it.each([
     ['text/plain', 'text/plain'],
     ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],

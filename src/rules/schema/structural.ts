@@ -75,6 +75,9 @@ function stringRank(e: ErrorObject): number {
 }
 
 function toFinding(e: ErrorObject, object: unknown, ruleIds: Record<string, string>): Finding | undefined {
+  // ajv follows a key's own error (maxLength) with one naming the map: the first says it all, and printing the
+  // map (its keys may be megabytes long) would cost more than the check saves
+  if (e.keyword === 'propertyNames') return undefined;
   const path = pointerToPath(e.instancePath, object);
   const value = valueAt(e.instancePath, object);
   const rule = ruleIds[e.keyword] ?? `crd-schema-${e.keyword}`;
@@ -135,9 +138,17 @@ export function typesOnly(schema: JsonSchema, sizeFactor = 0): JsonSchema {
   const items = schema.items as JsonSchema | undefined;
   if (items && typeof items === 'object') out.items = typesOnly(items, sizeFactor);
   const extra = schema.additionalProperties as JsonSchema | boolean | undefined;
-  if (extra && typeof extra === 'object') out.additionalProperties = typesOnly(extra, sizeFactor);
+  if (extra && typeof extra === 'object') {
+    out.additionalProperties = typesOnly(extra, sizeFactor);
+    // a map's keys have no limit in the CRD (OpenAPI cannot say it), though Gateway API types them
+    // (AnnotationKey: at most 253 characters); rules read them, so they are bounded too
+    if (sizeFactor > 0) out.propertyNames = { maxLength: MAP_KEY_LENGTH * sizeFactor };
+  }
   return out;
 }
+
+/** Gateway API's AnnotationKey MaxLength, the key type of its maps (spec.options) */
+const MAP_KEY_LENGTH = 253;
 
 /** what a string field without a maxLength (or enum) may hold before the widened limits refuse it */
 const UNLIMITED_STRING = 4096;
