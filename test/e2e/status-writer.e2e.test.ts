@@ -14,6 +14,7 @@ import { Api } from '../../src/status/controller/http.js';
 import { KindInformer } from '../../src/status/controller/informers.js';
 import { defaultTiming } from '../../src/status/controller/config.js';
 import { clusterUp, freshNamespace, kubeconfigPath, kubectl, repoRoot } from './lib/cluster.js';
+import { btls } from './lib/btls.js';
 
 const up = await clusterUp();
 if (!up && process.env.BTLS_E2E_REQUIRED === '1') throw new Error('no e2e cluster: run test/e2e/cluster.sh up');
@@ -254,6 +255,63 @@ d('status writer with the RBAC of manifests/rbac-status.yaml', () => {
     expect(await valueOf(c.metrics.errors)).toBe(0);
     const holder = await kubectl(['get', 'lease', lease, '--namespace', 'btls-system', '-o', 'jsonpath={.spec.holderIdentity}']);
     expect(holder.stdout).toBe(c.identity);
+  });
+});
+
+// `--namespace NS` scopes the policies written, not the Gateways and Routes that reach them: a Gateway in another
+// namespace, and a Route there pointing at NS's Service (with a ReferenceGrant in NS), are ancestors all the same.
+d('a writer scoped with --namespace', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/scoped-${suffix}`;
+  const gatewayClass = `btls-scoped-${suffix}`;
+  let ns = '';
+  let infra = '';
+  let c: RunningController | undefined;
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+
+  beforeAll(async () => {
+    ns = await freshNamespace('status-app');
+    infra = await freshNamespace('status-infra');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw1' }, spec: { gatewayClassName: gatewayClass, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }, infra);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r1' }, spec: { parentRefs: [{ name: 'gw1', namespace: infra, sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'backend', port: 443 }] }] } }, ns);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r2' }, spec: { parentRefs: [{ name: 'gw1' }], rules: [{ backendRefs: [{ name: 'backend', namespace: ns, port: 443 }] }] } }, infra);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-infra' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: infra }], to: [{ group: '', kind: 'Service' }] } }, ns);
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    c = startController({ kubeConfig: kc, controllerName, namespace: ns, timing, logger: pino({ level: 'warn' }) });
+    await c.synced;
+  });
+
+  afterAll(async () => {
+    await c?.stop();
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  const refsOf = async () => {
+    const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+    const p = JSON.parse(r.stdout) as PolicyJson;
+    return (p.status?.ancestors ?? []).filter((x) => x.controllerName === controllerName).map((x) => {
+      const ref = x.ancestorRef as { namespace?: string; name: string; sectionName?: string };
+      return `${ref.namespace}/${ref.name}#${ref.sectionName ?? ''}`;
+    }).sort();
+  };
+
+  test('writes the Gateways of other namespaces as ancestors, including those reached by their own Routes', async () => {
+    const want = [`${infra}/gw1#`, `${infra}/gw1#http`, `${ns}/gw#`].sort();
+    await waitFor('the ancestors of every reaching Gateway', refsOf, (refs) => JSON.stringify(refs) === JSON.stringify(want));
+    // and keeps them across resyncs (the defect removed them again)
+    const reconciles = await valueOf(c!.metrics.reconciles);
+    await waitFor('a resync', () => valueOf(c!.metrics.reconciles), (n) => n > reconciles + 1);
+    expect(await refsOf()).toEqual(want);
+  });
+
+  (built ? test : test.skip)('btls status --cluster -n NS agrees with the scoped writer (needs npm run build)', async () => {
+    await waitFor('the ancestors', refsOf, (refs) => refs.length === 3);
+    const r = await btls(['status', '--controller-name', controllerName, '--cluster', '--kubeconfig', kubeconfigPath, '-n', ns, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { policies: Array<{ name: string; inSync: boolean }> };
+    expect(out.policies.map((p) => [p.name, p.inSync])).toEqual([['older', true]]);
   });
 });
 

@@ -34,7 +34,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
     .description('run the BackendTLSPolicy status writer against a cluster (in-cluster or from a kubeconfig)')
     .requiredOption('--controller-name <name>', 'GatewayClass controllerName to act for, e.g. example.com/gateway-controller')
     .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
-    .option('--namespace <ns>', 'watch only this namespace (GatewayClasses stay cluster-wide)')
+    .option('--namespace <ns>', "write the status of this namespace's BackendTLSPolicies only (reading its Services, ConfigMaps, ReferenceGrants); Routes, Gateways and GatewayClasses are read from every namespace, since they reach it from anywhere")
     .option('--leader-elect', 'elect one writer among replicas with a coordination.k8s.io Lease')
     .option('--lease-name <name>', 'Lease name for leader election', 'btls-status-writer')
     .option('--lease-namespace <ns>', 'Lease namespace (default: the pod namespace, else btls-system)')

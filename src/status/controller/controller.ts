@@ -10,7 +10,7 @@ import { defaultTiming, type Timing } from './config.js';
 import { writeStatus } from './write.js';
 import { Api, errorCode } from './http.js';
 import { KindInformer, type EventType } from './informers.js';
-import { watchedKinds } from './kinds.js';
+import { listNamespace, watchedKinds } from './kinds.js';
 import { LeaderElector, type LeaseOptions } from './leader.js';
 import { createMetrics, type StatusMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
@@ -24,7 +24,10 @@ import { snapshotView } from './snapshot-view.js';
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
   controllerName: string;
-  /** watch one namespace only (GatewayClasses stay cluster-wide) */
+  /**
+   * manage the policies of this namespace only (and read the Services, ConfigMaps, Secrets and ReferenceGrants
+   * of it); Routes, Gateways and GatewayClasses are always read cluster-wide, since any of them can reach it
+   */
   namespace?: string;
   ancestorKind?: AncestorKind;
   supportedWellKnown?: string[];
@@ -122,7 +125,7 @@ export function startController(options: ControllerOptions): RunningController {
   };
 
   for (const k of kinds) {
-    const inf = new KindInformer(k, options.kubeConfig, api, options.namespace, timing, log, onEvent(k.kind), onSynced, () => metrics.errors.inc({ stage: 'informer' }));
+    const inf = new KindInformer(k, options.kubeConfig, api, listNamespace(k, options.namespace), timing, log, onEvent(k.kind), onSynced, () => metrics.errors.inc({ stage: 'informer' }));
     informers.set(k.kind, inf);
   }
 
