@@ -14,7 +14,7 @@ import { Api } from '../../src/status/controller/http.js';
 import { KindInformer } from '../../src/status/controller/informers.js';
 import { defaultTiming } from '../../src/status/controller/config.js';
 import { clusterUp, freshNamespace, kubeconfigPath, kubectl, repoRoot } from './lib/cluster.js';
-import { btls } from './lib/btls.js';
+import { btls, freePort, startServe } from './lib/btls.js';
 
 const up = await clusterUp();
 if (!up && process.env.BTLS_E2E_REQUIRED === '1') throw new Error('no e2e cluster: run test/e2e/cluster.sh up');
@@ -313,6 +313,39 @@ d('a writer scoped with --namespace', () => {
     const out = JSON.parse(r.stdout) as { policies: Array<{ name: string; inSync: boolean }> };
     expect(out.policies.map((p) => [p.name, p.inSync])).toEqual([['older', true]]);
   });
+});
+
+// `btls serve --status-writer`: the webhook's process also writes status, holds the Lease, and hands it back on SIGTERM.
+d('btls serve --status-writer', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/serve-${suffix}`;
+  const gatewayClass = `btls-serve-${suffix}`;
+  const lease = `btls-serve-${suffix}`;
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+
+  afterAll(async () => {
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  (built ? test : test.skip)('writes the status beside the webhook and releases its Lease on SIGTERM (needs npm run build)', async () => {
+    const ns = await freshNamespace('status-serve');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    const served = await startServe(['--port', String(await freePort()), '--log-level', 'warn', '--status-writer', '--controller-name', controllerName,
+      '--kubeconfig', kubeconfigPath, '--namespace', ns, '--leader-elect', '--lease-name', lease, '--lease-namespace', ns]);
+    try {
+      await waitFor('the policy status', async () => {
+        const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+        return JSON.parse(r.stdout) as PolicyJson;
+      }, (p) => !!p.status?.ancestors?.some((x) => x.controllerName === controllerName && x.conditions.some((k) => k.type === 'Accepted' && k.status === 'True')));
+      const holderOf = async () => (await kubectl(['get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns })).stdout;
+      expect(await holderOf()).not.toBe('');
+      await served.stop(); // SIGTERM (SIGKILL only after 5 s)
+      expect(served.child.exitCode).toBe(0);
+      expect(await holderOf()).toBe('');
+    } finally {
+      await served.stop();
+    }
+  }, 60_000);
 });
 
 // `btls controller` as a real process, killed with SIGKILL (no chance to release its Lease): the other
