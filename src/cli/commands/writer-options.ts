@@ -38,7 +38,22 @@ export function addWriterOptions(cmd: Command, opts: { controllerNameRequired: b
     .addOption(new Option('--ancestor-kind <kind>', 'write reaching Gateways, or the targeted Service, as ancestors').choices(['Gateway', 'Service']).default('Gateway'))
     .option('--well-known <names>', 'comma-separated wellKnownCACertificates values that are supported', 'System')
     .option('--secret-ca', 'also accept core Secrets (key ca.crt) as caCertificateRefs (needs RBAC to read Secrets)')
-    .option('--resync-seconds <n>', 're-check every policy this often (no write unless something changed)', '300');
+    .option('--resync-seconds <n>', `re-check every policy this often, ${MIN_RESYNC_SECONDS} to ${MAX_RESYNC_SECONDS} (no write unless something changed)`, '300');
+}
+
+/**
+ * The resync period feeds setInterval: 0 or NaN would re-queue every policy on every tick (a hot loop), and
+ * Node runs a delay above 2^31-1 ms after 1 ms, so both ends are refused as usage errors.
+ */
+export const MIN_RESYNC_SECONDS = 1;
+export const MAX_RESYNC_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+export function resyncError(value: string): string | undefined {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < MIN_RESYNC_SECONDS || n > MAX_RESYNC_SECONDS) {
+    return `--resync-seconds must be a number of seconds from ${MIN_RESYNC_SECONDS} to ${MAX_RESYNC_SECONDS}, got ${JSON.stringify(value)}`;
+  }
+  return undefined;
 }
 
 const SA_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -59,6 +74,8 @@ export type WriterConfig = Omit<ControllerOptions, 'logger' | 'metrics'>;
  */
 export async function writerConfig(flags: WriterFlags): Promise<{ config: WriterConfig } | { error: string }> {
   if (!flags.controllerName) return { error: 'the status writer needs --controller-name' };
+  const resync = resyncError(flags.resyncSeconds);
+  if (resync) return { error: resync };
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
