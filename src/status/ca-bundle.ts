@@ -85,14 +85,14 @@ function describe(ref: ObjectReference): string {
   return `${ref.kind ?? ''} ${JSON.stringify(ref.name)}${ref.group ? ` (group ${ref.group})` : ''}`;
 }
 
-function caText(kind: string, obj: { data?: Record<string, string>; binaryData?: Record<string, string> }): string | undefined {
-  if (kind === 'Secret') {
-    const b64 = obj.data?.[CA_KEY];
-    return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
-  }
-  if (obj.data?.[CA_KEY] !== undefined) return obj.data[CA_KEY];
-  const bin = obj.binaryData?.[CA_KEY];
-  return bin === undefined ? undefined : Buffer.from(bin, 'base64').toString('utf8');
+/** `ca.crt` as text; undefined when absent, null when present but not a string (offline input only). */
+function caText(kind: string, obj: { data?: Record<string, unknown>; binaryData?: Record<string, unknown> }): string | null | undefined {
+  const value = (m: unknown) => (typeof m === 'object' && m !== null ? (m as Record<string, unknown>)[CA_KEY] : undefined);
+  const decode = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : null);
+  if (kind === 'Secret') return decode(value(obj.data));
+  const text = value(obj.data);
+  if (text !== undefined) return typeof text === 'string' ? text : null;
+  return decode(value(obj.binaryData));
 }
 
 export function validateCaRef(
@@ -112,6 +112,7 @@ export function validateCaRef(
   if (!obj) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: not found in namespace ${namespace}` };
   const text = caText(kind, obj);
   if (text === undefined) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: has no key ${CA_KEY}` };
+  if (text === null) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} is not a string` };
   if (text.trim() === '') return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} is empty` };
   const parsed = parseBundle(text);
   if (!parsed.ok) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} ${parsed.why}` };
