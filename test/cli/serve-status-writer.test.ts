@@ -1,21 +1,7 @@
 /** `btls serve --status-writer`: the status writer in the webhook's process, its flags, metrics, readiness and shutdown. */
-import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/io.js';
 import { call, makePki } from '../server/helpers.js';
-
-function bufferIo(cwd: string): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, out: () => out, err: () => err };
-}
+import { bufferIo, unreachableKubeconfig } from './writer-helpers.js';
 
 async function until<T>(what: string, f: () => T | undefined): Promise<T> {
   for (let i = 0; ; i++) {
@@ -24,31 +10,6 @@ async function until<T>(what: string, f: () => T | undefined): Promise<T> {
     if (i > 400) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/** A port nothing listens on: the writer's API server is unreachable, which must not hold the webhook back. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function unreachableKubeconfig(dir: string): Promise<string> {
-  const file = join(dir, 'kubeconfig');
-  writeFileSync(
-    file,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:${await closedPort()}", insecure-skip-tls-verify: true}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`,
-  );
-  return file;
 }
 
 describe('btls serve --status-writer', () => {
