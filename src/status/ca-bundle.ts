@@ -118,10 +118,18 @@ export function validateCaRef(
   if (!parsed.ok) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} ${parsed.why}` };
   const t = now.getTime();
   if (parsed.certs.some((c) => c.notBefore <= t && t <= c.notAfter)) return { ok: true };
-  if (parsed.certs.every((c) => c.notAfter < t)) {
-    const last = new Date(Math.max(...parsed.certs.map((c) => c.notAfter))).toISOString();
-    return { ok: false, reason: Reason.ExpiredCACertificate, message: `${describe(ref)}: every certificate in ${CA_KEY} has expired (latest notAfter ${last})` };
-  }
-  const first = new Date(Math.min(...parsed.certs.map((c) => c.notBefore))).toISOString();
-  return { ok: false, reason: Reason.NotYetValidCACertificate, message: `${describe(ref)}: no certificate in ${CA_KEY} is valid yet (earliest notBefore ${first})` };
+  // none is valid now: say of each certificate why (in a bundle, each has its own dates)
+  const n = parsed.certs.length;
+  const expired = parsed.certs.filter((c) => c.notAfter < t).length;
+  const dates = (c: ParsedCert) => (c.notAfter < t ? `expired on ${iso(c.notAfter)}` : `is valid from ${iso(c.notBefore)}`);
+  const reason = expired === n ? Reason.ExpiredCACertificate : expired === 0 ? Reason.NotYetValidCACertificate : Reason.ExpiredOrNotYetValidCACertificate;
+  const why =
+    n === 1
+      ? `its only certificate ${dates(parsed.certs[0]!)}`
+      : `${expired === n ? 'every certificate has expired' : expired === 0 ? 'no certificate is valid yet' : 'no certificate is valid now'}: ${parsed.certs.map((c, i) => `certificate ${i + 1} ${dates(c)}`).join(', ')}`;
+  return { ok: false, reason, message: `${describe(ref)}: ${CA_KEY}: ${why}` };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
