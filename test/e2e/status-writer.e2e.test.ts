@@ -348,6 +348,69 @@ d('btls serve --status-writer', () => {
   }, 60_000);
 });
 
+// More reaching Gateways than status.ancestors holds (16): the writer, with only the RBAC of manifests/rbac-status.yaml,
+// sends a Warning Event (PolicyAncestorsFull) on each Gateway left out and on the policy, and only once.
+d('a policy with more than 16 ancestors', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/full-${suffix}`;
+  const gatewayClass = `btls-full-${suffix}`;
+  let c: RunningController | undefined;
+
+  afterAll(async () => {
+    await c?.stop();
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  test('gets Events on the Gateways left out and on itself, without repeating them at resyncs', async () => {
+    const ns = await freshNamespace('status-full');
+    const edge = await freshNamespace('status-edge');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    const names = Array.from({ length: 17 }, (_, i) => `gw-${String(i).padStart(2, '0')}`);
+    const gw = (name: string, namespace: string) => apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name }, spec: { gatewayClassName: gatewayClass, listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }] } }, namespace);
+    for (const n of names) await gw(n, ns);
+    await gw('gw-edge', edge);
+    // with setupWorld's gw, 18 Gateways in ns and gw-edge#https in edge: 19 ancestors, 16 written, 3 left out
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'many' }, spec: {
+      parentRefs: [...names.map((name) => ({ name })), { name: 'gw-edge', namespace: edge, sectionName: 'https' }], rules: [{ backendRefs: [{ name: 'backend', port: 443 }] }] } }, ns);
+
+    await kubectl(['create', 'namespace', 'btls-system']); // AlreadyExists when another test made it
+    expect((await kubectl(['apply', '-f', join(repoRoot, 'manifests', 'rbac-status.yaml')])).code).toBe(0);
+    const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
+    expect(token.code).toBe(0);
+    const admin = new KubeConfig();
+    admin.loadFromFile(kubeconfigPath);
+    const cluster = admin.getCurrentCluster()!;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [cluster], users: [{ name: 'w', token: token.stdout.trim() }], contexts: [{ name: 'w', cluster: cluster.name, user: 'w' }], currentContext: 'w' });
+    c = startController({ kubeConfig: kc, controllerName, timing, logger: pino({ level: 'silent' }) });
+    await c.synced;
+
+    const p = await waitFor('16 entries', async () => {
+      const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+      return JSON.parse(r.stdout) as PolicyJson;
+    }, (x) => (x.status?.ancestors ?? []).length === 16);
+    const written = new Set(p.status!.ancestors!.map((a) => `${a.ancestorRef.namespace}/${a.ancestorRef.name}`));
+    const left = [`${edge}/gw-edge`, `${ns}/gw`, ...names.map((n) => `${ns}/${n}`)].filter((k) => !written.has(k));
+    expect(left).toHaveLength(3);
+
+    type Ev = { reason: string; type: string; regarding: { kind: string; namespace: string; name: string } };
+    const events = async () => {
+      const all: Ev[] = [];
+      for (const n of [ns, edge]) {
+        const r = await kubectl(['get', 'events.events.k8s.io', '-o', 'json'], { namespace: n });
+        all.push(...(JSON.parse(r.stdout) as { items: Ev[] }).items.filter((e) => e.reason === 'PolicyAncestorsFull'));
+      }
+      return all.map((e) => `${e.type} ${e.regarding.kind} ${e.regarding.namespace}/${e.regarding.name}`).sort();
+    };
+    const want = [`Warning BackendTLSPolicy ${ns}/older`, ...left.map((k) => `Warning Gateway ${k}`)].sort();
+    await waitFor('the events', events, (e) => JSON.stringify(e) === JSON.stringify(want));
+    const reconciles = await valueOf(c.metrics.reconciles);
+    await waitFor('three more resyncs', () => valueOf(c!.metrics.reconciles), (n) => n >= reconciles + 3);
+    expect(await events()).toEqual(want);
+    expect(await valueOf(c.metrics.errors)).toBe(0);
+  }, 60_000);
+});
+
 // `btls controller` as a real process, killed with SIGKILL (no chance to release its Lease): the other
 // replica must take over once the Lease has not been renewed for its leaseDurationSeconds (15 s by default).
 d('a crashed leader', () => {
