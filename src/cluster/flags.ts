@@ -14,7 +14,7 @@ export function addClusterOptions(cmd: Command): Command {
     .option('--cluster', 'read the objects from a cluster instead of files (kubeconfig or in-cluster service account)')
     .option('--kubeconfig <file>', 'with --cluster: kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'with --cluster: kubeconfig context to use')
-    .option('-n, --namespace <ns>', "with --cluster: only this namespace (default: the context's namespace); with files: the namespace of objects without one, and no object of another (as kubectl apply -f -n)")
+    .option('-n, --namespace <ns>', "with --cluster: only this namespace's policies and the objects they name there (default: the context's namespace; status still reads Routes and Gateways from every namespace); with files: the namespace of objects without one, and no object of another (as kubectl apply -f -n)")
     .option('-A, --all-namespaces', 'with --cluster: every namespace');
 }
 

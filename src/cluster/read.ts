@@ -1,10 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Api, errorCode } from '../status/controller/http.js';
-import { POLICY_KIND, watchedKinds, type WatchedKind } from '../status/controller/kinds.js';
+import { listNamespace, POLICY_KIND, watchedKinds, type WatchedKind } from '../status/controller/kinds.js';
 import type { KubeObject } from '../rules/types.js';
 
 export interface ClusterScope {
-  /** one namespace, or every namespace when undefined (cluster-scoped kinds are always read whole) */
+  /**
+   * one namespace, or every namespace when undefined: the policies and what they name in their namespace;
+   * Routes and Gateways are always read whole, like cluster-scoped kinds (`listNamespace`)
+   */
   namespace?: string;
 }
 
@@ -24,7 +27,7 @@ export async function readCluster(kc: KubeConfig, scope: ClusterScope, kinds: Wa
     kinds.map(async (k) => {
       for (const version of k.versions) {
         try {
-          const list = await api.list(k, version, scope.namespace);
+          const list = await api.list(k, version, listNamespace(k, scope.namespace));
           const apiVersion = k.group ? `${k.group}/${version}` : version;
           return (list.items ?? []).map((o) => {
             const plain = JSON.parse(JSON.stringify(o)) as KubeObject;

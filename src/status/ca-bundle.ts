@@ -85,14 +85,14 @@ function describe(ref: ObjectReference): string {
   return `${ref.kind ?? ''} ${JSON.stringify(ref.name)}${ref.group ? ` (group ${ref.group})` : ''}`;
 }
 
-function caText(kind: string, obj: { data?: Record<string, string>; binaryData?: Record<string, string> }): string | undefined {
-  if (kind === 'Secret') {
-    const b64 = obj.data?.[CA_KEY];
-    return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
-  }
-  if (obj.data?.[CA_KEY] !== undefined) return obj.data[CA_KEY];
-  const bin = obj.binaryData?.[CA_KEY];
-  return bin === undefined ? undefined : Buffer.from(bin, 'base64').toString('utf8');
+/** `ca.crt` as text; undefined when absent, null when present but not a string (offline input only). */
+function caText(kind: string, obj: { data?: Record<string, unknown>; binaryData?: Record<string, unknown> }): string | null | undefined {
+  const value = (m: unknown) => (typeof m === 'object' && m !== null ? (m as Record<string, unknown>)[CA_KEY] : undefined);
+  const decode = (v: unknown) => (v === undefined ? undefined : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : null);
+  if (kind === 'Secret') return decode(value(obj.data));
+  const text = value(obj.data);
+  if (text !== undefined) return typeof text === 'string' ? text : null;
+  return decode(value(obj.binaryData));
 }
 
 export function validateCaRef(
@@ -112,15 +112,24 @@ export function validateCaRef(
   if (!obj) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: not found in namespace ${namespace}` };
   const text = caText(kind, obj);
   if (text === undefined) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: has no key ${CA_KEY}` };
+  if (text === null) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} is not a string` };
   if (text.trim() === '') return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} is empty` };
   const parsed = parseBundle(text);
   if (!parsed.ok) return { ok: false, reason: Reason.InvalidCACertificateRef, message: `${describe(ref)}: ${CA_KEY} ${parsed.why}` };
   const t = now.getTime();
   if (parsed.certs.some((c) => c.notBefore <= t && t <= c.notAfter)) return { ok: true };
-  if (parsed.certs.every((c) => c.notAfter < t)) {
-    const last = new Date(Math.max(...parsed.certs.map((c) => c.notAfter))).toISOString();
-    return { ok: false, reason: Reason.ExpiredCACertificate, message: `${describe(ref)}: every certificate in ${CA_KEY} has expired (latest notAfter ${last})` };
-  }
-  const first = new Date(Math.min(...parsed.certs.map((c) => c.notBefore))).toISOString();
-  return { ok: false, reason: Reason.NotYetValidCACertificate, message: `${describe(ref)}: no certificate in ${CA_KEY} is valid yet (earliest notBefore ${first})` };
+  // none is valid now: say of each certificate why (in a bundle, each has its own dates)
+  const n = parsed.certs.length;
+  const expired = parsed.certs.filter((c) => c.notAfter < t).length;
+  const dates = (c: ParsedCert) => (c.notAfter < t ? `expired on ${iso(c.notAfter)}` : `is valid from ${iso(c.notBefore)}`);
+  const reason = expired === n ? Reason.ExpiredCACertificate : expired === 0 ? Reason.NotYetValidCACertificate : Reason.ExpiredOrNotYetValidCACertificate;
+  const why =
+    n === 1
+      ? `its only certificate ${dates(parsed.certs[0]!)}`
+      : `${expired === n ? 'every certificate has expired' : expired === 0 ? 'no certificate is valid yet' : 'no certificate is valid now'}: ${parsed.certs.map((c, i) => `certificate ${i + 1} ${dates(c)}`).join(', ')}`;
+  return { ok: false, reason, message: `${describe(ref)}: ${CA_KEY}: ${why}` };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

@@ -41,7 +41,8 @@ export function condition(
 }
 
 /** Keep the previous lastTransitionTime of a condition whose status did not change. */
-export function carryTransitionTimes(next: readonly Condition[], previous: readonly Condition[] | undefined): Condition[] {
+export function carryTransitionTimes(next: readonly Condition[], stored: readonly Condition[] | undefined): Condition[] {
+  const previous = wellFormed(stored);
   return next.map((c) => {
     const before = previous?.find((p) => p.type === c.type);
     return before && before.status === c.status && before.lastTransitionTime
@@ -53,5 +54,10 @@ export function carryTransitionTimes(next: readonly Condition[], previous: reado
 /** Conditions of other types on one of our entries were set by someone else: keep them, after ours. */
 export function keepForeignConditions(ours: Condition[], previous: readonly Condition[] | undefined): Condition[] {
   const types = new Set(ours.map((c) => c.type));
-  return [...ours, ...(previous ?? []).filter((c) => !types.has(c.type))].slice(0, 8);
+  return [...ours, ...wellFormed(previous).filter((c) => !types.has(c.type))].slice(0, 8);
+}
+
+/** Stored conditions that are mappings (offline input may hold anything; the API server would not store the rest). */
+function wellFormed(conditions: unknown): Condition[] {
+  return Array.isArray(conditions) ? conditions.filter((c): c is Condition => typeof c === 'object' && c !== null && !Array.isArray(c)) : [];
 }

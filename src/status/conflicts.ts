@@ -1,4 +1,4 @@
-import { keyOf, namespaceOf, type BackendTLSPolicy, type ObjectReference } from './snapshot.js';
+import { keyOf, namespaceOf, refsOf, type BackendTLSPolicy, type ObjectReference } from './snapshot.js';
 
 /**
  * Precedence between policies that select the same target and sectionName (GEP-713, as written on
@@ -51,7 +51,7 @@ export function buildConflictIndex(policies: readonly BackendTLSPolicy[]): Confl
     const ns = namespaceOf(p);
     // a policy that names the same target twice still counts once in its group
     const seen = new Set<string>();
-    for (const ref of p.spec?.targetRefs ?? []) {
+    for (const ref of refsOf(p.spec?.targetRefs)) {
       const k = targetKey(ns, ref);
       if (seen.has(k)) continue;
       seen.add(k);

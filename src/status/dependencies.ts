@@ -1,6 +1,6 @@
 import { routeEdges, routeKey, type AncestorIndex } from './ancestors.js';
 import { policyKey, type ConflictIndex } from './conflicts.js';
-import { keyOf, namespaceOf, type BackendTLSPolicy, type Gateway, type Route, type Snapshot } from './snapshot.js';
+import { keyOf, namespaceOf, refsOf, type BackendTLSPolicy, type Gateway, type Route, type Snapshot } from './snapshot.js';
 
 /**
  * Which policies depend on which objects, so that a change re-resolves (and the controller re-queues)
@@ -65,8 +65,8 @@ export function buildDependencyIndex(snapshot: Snapshot, ancestors: AncestorInde
     const pk = policyKey(p);
     const ns = namespaceOf(p);
     add(objKey('BackendTLSPolicy', ns, p.metadata.name), pk);
-    for (const ref of p.spec?.validation?.caCertificateRefs ?? []) add(objKey(ref.kind ?? '', ns, ref.name), pk);
-    for (const t of p.spec?.targetRefs ?? []) {
+    for (const ref of refsOf(p.spec?.validation?.caCertificateRefs)) add(objKey(ref.kind ?? '', ns, ref.name), pk);
+    for (const t of refsOf(p.spec?.targetRefs)) {
       if ((t.group ?? '') !== '' || t.kind !== 'Service') continue;
       const sk = keyOf(ns, t.name);
       add(objKey('Service', ns, t.name), pk);
@@ -98,7 +98,7 @@ export function buildDependencyIndex(snapshot: Snapshot, ancestors: AncestorInde
           // itself, and every policy that selects (in the new spec) one of the same targets: precedence moves
           out.add(keyOf(ns, obj.metadata.name));
           const spec = obj.spec as BackendTLSPolicy['spec'];
-          for (const t of spec?.targetRefs ?? []) for (const peer of conflicts.peers(ns, t)) out.add(policyKey(peer));
+          for (const t of refsOf(spec?.targetRefs)) for (const peer of conflicts.peers(ns, t)) out.add(policyKey(peer));
           break;
         }
         case 'HTTPRoute':

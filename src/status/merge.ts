@@ -30,7 +30,9 @@ export function mergeStatus(
   const placed = new Set<string>();
   const ancestors: PolicyAncestorStatus[] = [];
   for (const entry of Array.isArray(stored?.ancestors) ? stored.ancestors : []) {
-    if (entry?.controllerName !== controllerName) {
+    // an entry without an ancestorRef mapping cannot be stored (the schema requires it): never write it back
+    if (typeof entry !== 'object' || entry === null || typeof entry.ancestorRef !== 'object' || entry.ancestorRef === null) continue;
+    if (entry.controllerName !== controllerName) {
       ancestors.push(entry);
       continue;
     }

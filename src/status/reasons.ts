@@ -37,6 +37,11 @@ export const Reason = {
   ExpiredCACertificate: 'ExpiredCACertificate',
   /** Implementation-specific: every certificate in the ref's ca.crt is before its notBefore. */
   NotYetValidCACertificate: 'NotYetValidCACertificate',
+  /**
+   * Implementation-specific: no certificate in the ref's ca.crt is valid now, some have expired and the others
+   * are not valid yet (a CA rotation with a gap). Neither of the two reasons above would be true of the bundle.
+   */
+  ExpiredOrNotYetValidCACertificate: 'ExpiredOrNotYetValidCACertificate',
 } as const;
 
 export type ReasonName = (typeof Reason)[keyof typeof Reason];

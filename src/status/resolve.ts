@@ -5,7 +5,7 @@ import { condition } from './conditions.js';
 import { buildConflictIndex, policyKey, type ConflictIndex } from './conflicts.js';
 import { mergeStatus } from './merge.js';
 import { ConditionType, Reason } from './reasons.js';
-import { namespaceOf, type BackendTLSPolicy, type ObjectReference, type Snapshot } from './snapshot.js';
+import { namespaceOf, refsOf, type BackendTLSPolicy, type ObjectReference, type Snapshot } from './snapshot.js';
 
 /**
  * The pure core: snapshot in, the PolicyStatus each policy should have out (already merged with what is
@@ -71,7 +71,7 @@ export function createResolver(snapshot: Snapshot, options: ResolveOptions): Res
   function targetState(policy: BackendTLSPolicy, ns: string, ref: ObjectReference): TargetState {
     const svc = snapshot.service(ns, ref.name);
     if (!svc) return { ref, problem: { reason: Reason.TargetNotFound, message: `${describeTarget(ns, ref)} not found` } };
-    if (ref.sectionName && !(svc.spec?.ports ?? []).some((p) => p?.name === ref.sectionName)) {
+    if (ref.sectionName && !(Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).some((p) => p?.name === ref.sectionName)) {
       return { ref, problem: { reason: Reason.TargetNotFound, message: `${describeTarget(ns, ref)} not found: the Service has no port of that name` } };
     }
     const winner = conflicts.winnerOver(policy, ref);
@@ -85,7 +85,7 @@ export function createResolver(snapshot: Snapshot, options: ResolveOptions): Res
     const ns = namespaceOf(policy);
     // the API server sets generation 1 on create; manifests read offline have none yet
     const generation = policy.metadata.generation ?? 1;
-    const targets = (policy.spec?.targetRefs ?? []).filter(isServiceRef).map((ref) => targetState(policy, ns, ref));
+    const targets = refsOf(policy.spec?.targetRefs).filter(isServiceRef).map((ref) => targetState(policy, ns, ref));
 
     // which targets reach each ancestor
     const reach = new Map<string, { ref: ParentReference; targets: TargetState[] }>();
@@ -102,8 +102,8 @@ export function createResolver(snapshot: Snapshot, options: ResolveOptions): Res
       }
     }
 
-    const validation = policy.spec?.validation ?? {};
-    const caRefs = validation.caCertificateRefs ?? [];
+    const validation = (typeof policy.spec?.validation === 'object' && policy.spec.validation) || {};
+    const caRefs = refsOf(validation.caCertificateRefs);
     const verdicts: { ref: ObjectReference; v: RefVerdict }[] = caRefs.map((ref) => ({
       ref,
       v: validateCaRef(ref, ns, snapshot, caKinds, now),

@@ -85,6 +85,14 @@ export function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
+/**
+ * The items of a reference list that can be followed: mappings with a string name. The API server's schema
+ * guarantees more for stored objects; `btls status` reads any YAML, and the pure core must not throw on it.
+ */
+export function refsOf(v: unknown): ObjectReference[] {
+  return Array.isArray(v) ? v.filter((r): r is ObjectReference => typeof r === 'object' && r !== null && !Array.isArray(r) && typeof r.name === 'string') : [];
+}
+
 const routeKinds = new Set<string>(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 
 /**

@@ -14,6 +14,7 @@ import { Api } from '../../src/status/controller/http.js';
 import { KindInformer } from '../../src/status/controller/informers.js';
 import { defaultTiming } from '../../src/status/controller/config.js';
 import { clusterUp, freshNamespace, kubeconfigPath, kubectl, repoRoot } from './lib/cluster.js';
+import { btls, freePort, startServe } from './lib/btls.js';
 
 const up = await clusterUp();
 if (!up && process.env.BTLS_E2E_REQUIRED === '1') throw new Error('no e2e cluster: run test/e2e/cluster.sh up');
@@ -255,6 +256,159 @@ d('status writer with the RBAC of manifests/rbac-status.yaml', () => {
     const holder = await kubectl(['get', 'lease', lease, '--namespace', 'btls-system', '-o', 'jsonpath={.spec.holderIdentity}']);
     expect(holder.stdout).toBe(c.identity);
   });
+});
+
+// `--namespace NS` scopes the policies written, not the Gateways and Routes that reach them: a Gateway in another
+// namespace, and a Route there pointing at NS's Service (with a ReferenceGrant in NS), are ancestors all the same.
+d('a writer scoped with --namespace', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/scoped-${suffix}`;
+  const gatewayClass = `btls-scoped-${suffix}`;
+  let ns = '';
+  let infra = '';
+  let c: RunningController | undefined;
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+
+  beforeAll(async () => {
+    ns = await freshNamespace('status-app');
+    infra = await freshNamespace('status-infra');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw1' }, spec: { gatewayClassName: gatewayClass, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }, infra);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r1' }, spec: { parentRefs: [{ name: 'gw1', namespace: infra, sectionName: 'http' }], rules: [{ backendRefs: [{ name: 'backend', port: 443 }] }] } }, ns);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r2' }, spec: { parentRefs: [{ name: 'gw1' }], rules: [{ backendRefs: [{ name: 'backend', namespace: ns, port: 443 }] }] } }, infra);
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-infra' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: infra }], to: [{ group: '', kind: 'Service' }] } }, ns);
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    c = startController({ kubeConfig: kc, controllerName, namespace: ns, timing, logger: pino({ level: 'warn' }) });
+    await c.synced;
+  });
+
+  afterAll(async () => {
+    await c?.stop();
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  const refsOf = async () => {
+    const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+    const p = JSON.parse(r.stdout) as PolicyJson;
+    return (p.status?.ancestors ?? []).filter((x) => x.controllerName === controllerName).map((x) => {
+      const ref = x.ancestorRef as { namespace?: string; name: string; sectionName?: string };
+      return `${ref.namespace}/${ref.name}#${ref.sectionName ?? ''}`;
+    }).sort();
+  };
+
+  test('writes the Gateways of other namespaces as ancestors, including those reached by their own Routes', async () => {
+    const want = [`${infra}/gw1#`, `${infra}/gw1#http`, `${ns}/gw#`].sort();
+    await waitFor('the ancestors of every reaching Gateway', refsOf, (refs) => JSON.stringify(refs) === JSON.stringify(want));
+    // and keeps them across resyncs (the defect removed them again)
+    const reconciles = await valueOf(c!.metrics.reconciles);
+    await waitFor('a resync', () => valueOf(c!.metrics.reconciles), (n) => n > reconciles + 1);
+    expect(await refsOf()).toEqual(want);
+  });
+
+  (built ? test : test.skip)('btls status --cluster -n NS agrees with the scoped writer (needs npm run build)', async () => {
+    await waitFor('the ancestors', refsOf, (refs) => refs.length === 3);
+    const r = await btls(['status', '--controller-name', controllerName, '--cluster', '--kubeconfig', kubeconfigPath, '-n', ns, '-o', 'json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { policies: Array<{ name: string; inSync: boolean }> };
+    expect(out.policies.map((p) => [p.name, p.inSync])).toEqual([['older', true]]);
+  });
+});
+
+// `btls serve --status-writer`: the webhook's process also writes status, holds the Lease, and hands it back on SIGTERM.
+d('btls serve --status-writer', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/serve-${suffix}`;
+  const gatewayClass = `btls-serve-${suffix}`;
+  const lease = `btls-serve-${suffix}`;
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+
+  afterAll(async () => {
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  (built ? test : test.skip)('writes the status beside the webhook and releases its Lease on SIGTERM (needs npm run build)', async () => {
+    const ns = await freshNamespace('status-serve');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    const served = await startServe(['--port', String(await freePort()), '--log-level', 'warn', '--status-writer', '--controller-name', controllerName,
+      '--kubeconfig', kubeconfigPath, '--namespace', ns, '--leader-elect', '--lease-name', lease, '--lease-namespace', ns]);
+    try {
+      await waitFor('the policy status', async () => {
+        const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+        return JSON.parse(r.stdout) as PolicyJson;
+      }, (p) => !!p.status?.ancestors?.some((x) => x.controllerName === controllerName && x.conditions.some((k) => k.type === 'Accepted' && k.status === 'True')));
+      const holderOf = async () => (await kubectl(['get', 'lease', lease, '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns })).stdout;
+      expect(await holderOf()).not.toBe('');
+      await served.stop(); // SIGTERM (SIGKILL only after 5 s)
+      expect(served.child.exitCode).toBe(0);
+      expect(await holderOf()).toBe('');
+    } finally {
+      await served.stop();
+    }
+  }, 60_000);
+});
+
+// More reaching Gateways than status.ancestors holds (16): the writer, with only the RBAC of manifests/rbac-status.yaml,
+// sends a Warning Event (PolicyAncestorsFull) on each Gateway left out and on the policy, and only once.
+d('a policy with more than 16 ancestors', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const controllerName = `btls.e2e.local/full-${suffix}`;
+  const gatewayClass = `btls-full-${suffix}`;
+  let c: RunningController | undefined;
+
+  afterAll(async () => {
+    await c?.stop();
+    if (up) await kubectl(['delete', 'gatewayclass', gatewayClass, '--wait=false']);
+  });
+
+  test('gets Events on the Gateways left out and on itself, without repeating them at resyncs', async () => {
+    const ns = await freshNamespace('status-full');
+    const edge = await freshNamespace('status-edge');
+    await setupWorld(ns, controllerName, gatewayClass, makeCaPem());
+    const names = Array.from({ length: 17 }, (_, i) => `gw-${String(i).padStart(2, '0')}`);
+    const gw = (name: string, namespace: string) => apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name }, spec: { gatewayClassName: gatewayClass, listeners: [{ name: 'https', port: 443, protocol: 'HTTPS' }] } }, namespace);
+    for (const n of names) await gw(n, ns);
+    await gw('gw-edge', edge);
+    // with setupWorld's gw, 18 Gateways in ns and gw-edge#https in edge: 19 ancestors, 16 written, 3 left out
+    await apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'many' }, spec: {
+      parentRefs: [...names.map((name) => ({ name })), { name: 'gw-edge', namespace: edge, sectionName: 'https' }], rules: [{ backendRefs: [{ name: 'backend', port: 443 }] }] } }, ns);
+
+    await kubectl(['create', 'namespace', 'btls-system']); // AlreadyExists when another test made it
+    expect((await kubectl(['apply', '-f', join(repoRoot, 'manifests', 'rbac-status.yaml')])).code).toBe(0);
+    const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
+    expect(token.code).toBe(0);
+    const admin = new KubeConfig();
+    admin.loadFromFile(kubeconfigPath);
+    const cluster = admin.getCurrentCluster()!;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({ clusters: [cluster], users: [{ name: 'w', token: token.stdout.trim() }], contexts: [{ name: 'w', cluster: cluster.name, user: 'w' }], currentContext: 'w' });
+    c = startController({ kubeConfig: kc, controllerName, timing, logger: pino({ level: 'silent' }) });
+    await c.synced;
+
+    const p = await waitFor('16 entries', async () => {
+      const r = await kubectl(['get', 'backendtlspolicy', 'older', '-o', 'json'], { namespace: ns });
+      return JSON.parse(r.stdout) as PolicyJson;
+    }, (x) => (x.status?.ancestors ?? []).length === 16);
+    const written = new Set(p.status!.ancestors!.map((a) => `${a.ancestorRef.namespace}/${a.ancestorRef.name}`));
+    const left = [`${edge}/gw-edge`, `${ns}/gw`, ...names.map((n) => `${ns}/${n}`)].filter((k) => !written.has(k));
+    expect(left).toHaveLength(3);
+
+    type Ev = { reason: string; type: string; regarding: { kind: string; namespace: string; name: string } };
+    const events = async () => {
+      const all: Ev[] = [];
+      for (const n of [ns, edge]) {
+        const r = await kubectl(['get', 'events.events.k8s.io', '-o', 'json'], { namespace: n });
+        all.push(...(JSON.parse(r.stdout) as { items: Ev[] }).items.filter((e) => e.reason === 'PolicyAncestorsFull'));
+      }
+      return all.map((e) => `${e.type} ${e.regarding.kind} ${e.regarding.namespace}/${e.regarding.name}`).sort();
+    };
+    const want = [`Warning BackendTLSPolicy ${ns}/older`, ...left.map((k) => `Warning Gateway ${k}`)].sort();
+    await waitFor('the events', events, (e) => JSON.stringify(e) === JSON.stringify(want));
+    const reconciles = await valueOf(c.metrics.reconciles);
+    await waitFor('three more resyncs', () => valueOf(c!.metrics.reconciles), (n) => n >= reconciles + 3);
+    expect(await events()).toEqual(want);
+    expect(await valueOf(c.metrics.errors)).toBe(0);
+  }, 60_000);
 });
 
 // `btls controller` as a real process, killed with SIGKILL (no chance to release its Lease): the other

@@ -6,6 +6,7 @@ import type { CommandOutcome } from '../program.js';
 import type { Engine } from '../../rules/types.js';
 // values only: the engine module itself is imported when the server starts
 import { crdRulesModes, type CrdRulesMode } from '../../rules/crd-rules-mode.js';
+import { addWriterOptions, writerConfig, writerFlagNames, type WriterConfig, type WriterFlags } from './writer-options.js';
 
 interface RawOptions {
   port: string;
@@ -66,7 +67,7 @@ export function parseServeOptions(raw: RawOptions, cwd: string): { config: Serve
 }
 
 export function register(program: Command, io: Io, outcome: CommandOutcome): void {
-  program
+  const cmd = program
     .command('serve')
     .description('run the admission webhook (POST /validate, POST /mutate) over HTTPS')
     .option('--port <port>', 'port to listen on', '8443')
@@ -82,12 +83,30 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
     )
     .option('--shutdown-delay <seconds>', 'on SIGTERM, fail /readyz this long before closing (endpoint propagation)', '0')
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
-    .action(async (raw: RawOptions) => {
-      outcome.code = await serve(raw, io);
-    });
+    .option('--status-writer', 'also run the BackendTLSPolicy status writer in this process (the flags of `btls controller` below; its metrics on /metrics)');
+  addWriterOptions(cmd, { controllerNameRequired: false }).action(async (raw: RawOptions & WriterFlags & { statusWriter?: boolean }) => {
+    // the writer's flags alone would be ignored silently: say so instead
+    const stray = writerFlagNames.filter((k) => cmd.getOptionValueSource(k) === 'cli');
+    if (!raw.statusWriter && stray.length) {
+      io.stderr.write(`btls serve: ${stray.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} go with --status-writer\n`);
+      outcome.code = ExitCode.error;
+      return;
+    }
+    let writer: WriterConfig | undefined;
+    if (raw.statusWriter) {
+      const parsed = await writerConfig(raw);
+      if ('error' in parsed) {
+        io.stderr.write(`btls serve: --status-writer: ${parsed.error}\n`);
+        outcome.code = ExitCode.error;
+        return;
+      }
+      writer = parsed.config;
+    }
+    outcome.code = await serve(raw, io, writer);
+  });
 }
 
-async function serve(raw: RawOptions, io: Io): Promise<number> {
+async function serve(raw: RawOptions, io: Io, writer?: WriterConfig): Promise<number> {
   const parsed = parseServeOptions(raw, io.cwd);
   if ('error' in parsed) {
     io.stderr.write(`btls serve: ${parsed.error}\n`);
@@ -133,12 +152,15 @@ async function serve(raw: RawOptions, io: Io): Promise<number> {
   }
 
   const logger = createLogger({ level: config.logLevel, ...(io.stdout === process.stdout ? {} : { stream: io.stdout }) });
+  // with --status-writer, one registry: the writer's btls_status_* metrics are on the webhook's /metrics
+  const metrics = writer ? (await import('../../server/metrics.js')).createMetrics() : undefined;
   let server;
   try {
     server = await startServer({
       engine,
       tls,
       logger,
+      ...(metrics ? { metrics } : {}),
       host: config.host,
       port: config.port,
       shutdownDelayMs: config.shutdownDelayMs,
@@ -163,9 +185,30 @@ async function serve(raw: RawOptions, io: Io): Promise<number> {
       '',
     ].join('\n'),
   );
+  // started once the webhook listens (a port in use stops everything before the writer takes a Lease); the
+  // webhook's readiness does not wait for the writer's caches: admission never depends on them
+  const stopWriter = writer ? await startWriter(writer, logger, metrics!.registry) : undefined;
   await server.closed;
+  await stopWriter?.();
   logger.flush();
   return ExitCode.ok;
+}
+
+/**
+ * The status writer beside the webhook: on SIGTERM/SIGINT it stops at once (releasing its Lease, so another
+ * replica writes on) while the webhook drains for --shutdown-delay. Resolves to "stop and wait for it".
+ */
+async function startWriter(config: WriterConfig, logger: import('pino').Logger, registry: import('prom-client').Registry): Promise<() => Promise<void>> {
+  const { createMetrics, startController } = await import('../../status/controller/index.js');
+  const controller = startController({ ...config, logger: logger.child({ component: 'status-writer' }), metrics: createMetrics(registry) });
+  let stopping: Promise<void> | undefined;
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+  const stop = (): Promise<void> => {
+    for (const s of signals) process.removeListener(s, stop);
+    return (stopping ??= controller.stop());
+  };
+  for (const s of signals) process.on(s, stop);
+  return stop;
 }
 
 function shown(io: Io, path: string): string {

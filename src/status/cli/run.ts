@@ -6,6 +6,8 @@ import { snapshotFromObjects } from '../snapshot.js';
 import { formatComparison, formatResults, statusOutputNames, type StatusOutput } from './format.js';
 import { statusEqual } from '../equal.js';
 import type { ClusterOptions } from '../../cluster/flags.js';
+import { createLocateCache, locateField } from '../../manifests/locate.js';
+import { shapeProblems } from '../shape.js';
 
 export interface StatusConfig {
   paths: string[];
@@ -21,7 +23,9 @@ export interface StatusConfig {
 
 /**
  * `btls status`: read manifests as `btls check` does, resolve, print. Exit 0 when the status was computed,
- * 2 on unreadable or unparsable input (each error as file:line:column, never a stack trace).
+ * 2 on unreadable or unparsable input (each error as file:line:column, never a stack trace). An object the API
+ * server would refuse (a field the resolver reads has the wrong type) is reported the same way and left
+ * out; the others still get their status, and the exit code is 2.
  */
 export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
   if (!(statusOutputNames as readonly string[]).includes(config.output)) {
@@ -38,7 +42,18 @@ export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
     for (const e of errors) io.stderr.write(`${e.source.file}:${e.source.line}:${e.source.column}: ${e.message}\n`);
     return ExitCode.error;
   }
-  const snapshot = snapshotFromObjects(objects.map((o) => o.object));
+  const locate = createLocateCache();
+  const wellFormed = objects.filter((o) => {
+    const problems = shapeProblems(o.object);
+    const name = `${o.object.kind} ${o.object.metadata?.namespace ?? 'default'}/${String(o.object.metadata?.name)}`;
+    for (const p of problems) {
+      const at = locateField(o.document, o.listIndex, p.field, locate);
+      io.stderr.write(`${at.file}:${at.line}:${at.column}: error: ${name}: ${p.field} ${p.message}; the API server would not store it, so it is left out\n`);
+    }
+    return problems.length === 0;
+  });
+  const code = wellFormed.length === objects.length ? ExitCode.ok : ExitCode.error;
+  const snapshot = snapshotFromObjects(wellFormed.map((o) => o.object));
   const results = resolveStatus(snapshot, {
     controllerName: config.controllerName,
     ancestorKind: config.ancestorKind,
@@ -53,8 +68,8 @@ export async function runStatus(config: StatusConfig, io: Io): Promise<number> {
         .map((o) => [`${o.object.metadata?.namespace ?? 'default'}/${o.object.metadata?.name}`, o.object.status] as const),
     );
     io.stdout.write(formatComparison(results, stored, (c, s) => statusEqual(c, s as never), config.output as StatusOutput, config.controllerName));
-    return ExitCode.ok;
+    return code;
   }
   io.stdout.write(formatResults(results, config.output as StatusOutput, config.controllerName));
-  return ExitCode.ok;
+  return code;
 }

@@ -8,9 +8,11 @@ import { createResolver, type AncestorKind, type Resolver } from '../resolve.js'
 import type { BackendTLSPolicy } from '../snapshot.js';
 import { defaultTiming, type Timing } from './config.js';
 import { writeStatus } from './write.js';
+import { apiEventSink, OverflowEvents, type EventSink } from './events.js';
+import type { ParentReference } from '../api-types.js';
 import { Api, errorCode } from './http.js';
 import { KindInformer, type EventType } from './informers.js';
-import { watchedKinds } from './kinds.js';
+import { listNamespace, watchedKinds } from './kinds.js';
 import { LeaderElector, type LeaseOptions } from './leader.js';
 import { createMetrics, type StatusMetrics } from './metrics.js';
 import { WorkQueue } from './queue.js';
@@ -24,7 +26,10 @@ import { snapshotView } from './snapshot-view.js';
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
   controllerName: string;
-  /** watch one namespace only (GatewayClasses stay cluster-wide) */
+  /**
+   * manage the policies of this namespace only (and read the Services, ConfigMaps, Secrets and ReferenceGrants
+   * of it); Routes, Gateways and GatewayClasses are always read cluster-wide, since any of them can reach it
+   */
   namespace?: string;
   ancestorKind?: AncestorKind;
   supportedWellKnown?: string[];
@@ -35,6 +40,8 @@ export interface ControllerOptions {
   timing?: Partial<Timing>;
   logger?: Logger;
   metrics?: StatusMetrics;
+  /** where the "status.ancestors is full" Events go (default: events.k8s.io/v1 of the cluster) */
+  events?: EventSink;
 }
 
 export interface RunningController {
@@ -122,7 +129,7 @@ export function startController(options: ControllerOptions): RunningController {
   };
 
   for (const k of kinds) {
-    const inf = new KindInformer(k, options.kubeConfig, api, options.namespace, timing, log, onEvent(k.kind), onSynced, () => metrics.errors.inc({ stage: 'informer' }));
+    const inf = new KindInformer(k, options.kubeConfig, api, listNamespace(k, options.namespace), timing, log, onEvent(k.kind), onSynced, () => metrics.errors.inc({ stage: 'informer' }));
     informers.set(k.kind, inf);
   }
 
@@ -143,23 +150,37 @@ export function startController(options: ControllerOptions): RunningController {
   } else metrics.isLeader.set(1);
   const isLeader = () => (elector ? elector.isLeader : true);
 
+  const overflowEvents = new OverflowEvents(
+    options.events ?? apiEventSink(options.kubeConfig),
+    options.controllerName,
+    identity,
+    log,
+    (kind, namespace, name) => informers.get(kind)?.get(namespace, name)?.metadata?.uid,
+    () => metrics.errors.inc({ stage: 'event' }),
+  );
+
   async function reconcile(key: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
     const pol = informers.get('BackendTLSPolicy')!;
     let policy = pol.get(namespace, name) as unknown as BackendTLSPolicy | undefined;
-    if (!policy) return; // deleted: its status went with it
+    if (!policy) {
+      overflowEvents.forget(key);
+      return; // deleted: its status went with it
+    }
     if (stale && built && Date.now() - built.at < timing.rebuildMinIntervalMs) {
       // a burst of structural changes: rebuild the indexes at most every timing.rebuildMinIntervalMs
       queue.addAfter(key, timing.rebuildMinIntervalMs);
       return;
     }
     metrics.reconciles.inc();
+    let overflow: ParentReference[] = [];
     const written = await writeStatus(api, pol.version ?? 'v1', policy, {
       compute: (p) => {
         const result = current().resolver.resolve(p, new Date());
+        overflow = result.overflow;
         if (result.overflow.length) {
           metrics.overflow.inc(result.overflow.length);
-          log.warn({ policy: key, ancestors: result.overflow.map((o) => `${o.namespace}/${o.name}`) }, 'status.ancestors is full (16): the policy is unimplementable for these Gateways');
+          log.warn({ policy: key, ancestors: result.overflow.map((o) => `${o.namespace}/${o.name}${o.sectionName ? `#${o.sectionName}` : ''}`) }, 'status.ancestors is full (16): the policy is unimplementable for these Gateways');
         }
         return result.status;
       },
@@ -170,6 +191,8 @@ export function startController(options: ControllerOptions): RunningController {
       metrics.writes.inc();
       log.info({ policy: key, generation: policy.metadata.generation }, 'status written');
     }
+    // the spec's "signal that on any related resources": Events, once per overflow (events.ts), by the leader
+    if (isLeader()) await overflowEvents.report(policy, overflow);
   }
 
   async function worker(): Promise<void> {

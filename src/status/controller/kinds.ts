@@ -7,6 +7,12 @@ export interface WatchedKind {
   namespaced: boolean;
   /** a missing CRD is normal for this kind (e.g. TLSRoute in the standard channel before v1.5) */
   optional: boolean;
+  /**
+   * read from every namespace even when the writer is scoped to one (--namespace): Routes and Gateways in
+   * any namespace can reach a Service of the scoped namespace, and leaving them out would make the writer
+   * delete correct ancestor entries
+   */
+  clusterWide?: boolean;
 }
 
 const GW = 'gateway.networking.k8s.io';
@@ -19,13 +25,23 @@ export function watchedKinds(withSecrets: boolean): WatchedKind[] {
     { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true, optional: false },
     { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, optional: false },
     ...(withSecrets ? [{ kind: 'Secret', group: '', versions: ['v1'], plural: 'secrets', namespaced: true, optional: false }] : []),
-    { kind: 'HTTPRoute', group: GW, versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true, optional: true },
-    { kind: 'GRPCRoute', group: GW, versions: ['v1'], plural: 'grpcroutes', namespaced: true, optional: true },
-    { kind: 'TLSRoute', group: GW, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true, optional: true },
-    { kind: 'Gateway', group: GW, versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true, optional: true },
+    { kind: 'HTTPRoute', group: GW, versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true, optional: true, clusterWide: true },
+    { kind: 'GRPCRoute', group: GW, versions: ['v1'], plural: 'grpcroutes', namespaced: true, optional: true, clusterWide: true },
+    { kind: 'TLSRoute', group: GW, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true, optional: true, clusterWide: true },
+    { kind: 'Gateway', group: GW, versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true, optional: true, clusterWide: true },
     { kind: 'GatewayClass', group: GW, versions: ['v1', 'v1beta1'], plural: 'gatewayclasses', namespaced: false, optional: true },
     { kind: 'ReferenceGrant', group: GW, versions: ['v1', 'v1beta1'], plural: 'referencegrants', namespaced: true, optional: true },
   ];
+}
+
+/**
+ * The namespace to list a kind in when the writer or `status --cluster` is scoped to `namespace`: the scope
+ * picks the policies and what they name in their own namespace (Services, ConfigMaps, Secrets, and the
+ * ReferenceGrants that let other namespaces' Routes refer to those Services); Routes and Gateways are read
+ * cluster-wide, cluster-scoped kinds always are.
+ */
+export function listNamespace(k: WatchedKind, namespace: string | undefined): string | undefined {
+  return k.namespaced && !k.clusterWide ? namespace : undefined;
 }
 
 export function resourcePath(k: WatchedKind, version: string, namespace?: string): string {

@@ -22,7 +22,7 @@ export function createMetrics(registry = new Registry()): StatusMetrics {
     reconciles: new Counter({ name: 'btls_status_reconciles_total', help: 'policies reconciled (status computed)', registers: r }),
     writes: new Counter({ name: 'btls_status_writes_total', help: 'status subresource PUTs that succeeded', registers: r }),
     conflicts: new Counter({ name: 'btls_status_write_conflicts_total', help: 'status PUTs answered 409 Conflict (re-read and retried)', registers: r }),
-    errors: new Counter({ name: 'btls_status_errors_total', help: 'errors by stage (informer, reconcile, write, lease)', labelNames: ['stage'], registers: r }),
+    errors: new Counter({ name: 'btls_status_errors_total', help: 'errors by stage (informer, reconcile, write, lease, event)', labelNames: ['stage'], registers: r }),
     overflow: new Counter({ name: 'btls_status_ancestor_overflow_total', help: 'ancestors not written because status.ancestors was full (16)', registers: r }),
     queueDepth: new Gauge({ name: 'btls_status_queue_depth', help: 'keys waiting in the work queue', registers: r }),
     isLeader: new Gauge({ name: 'btls_status_is_leader', help: '1 while this replica holds the Lease and writes', registers: r }),
