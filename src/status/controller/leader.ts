@@ -21,6 +21,8 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private leader = false;
+  /** the tick in progress: release() waits for it, or a renewal landing after the release's read makes it 409 */
+  private ticking: Promise<void> | undefined;
   private lastRenew = 0;
   private observed: { record: string; at: number } | undefined;
 
@@ -40,12 +42,12 @@ export class LeaderElector {
   }
 
   start(): void {
-    void this.tick();
+    void this.run();
   }
 
   private schedule() {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.timing.leaseRetryMs);
+    this.timer = setTimeout(() => void this.run(), this.timing.leaseRetryMs);
     this.timer.unref?.();
   }
 
@@ -64,6 +66,11 @@ export class LeaderElector {
       renewTime: new V1MicroTime(now.getTime()),
       leaseTransitions: (current?.spec?.leaseTransitions ?? 0) + (acquire && current ? 1 : 0),
     };
+  }
+
+  private run(): Promise<void> {
+    this.ticking = this.tick().finally(() => (this.ticking = undefined));
+    return this.ticking;
   }
 
   private async tick(): Promise<void> {
@@ -117,20 +124,27 @@ export class LeaderElector {
   async release(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
     if (!this.leader) return;
     this.setLeader(false);
     const { name, namespace, identity } = this.lease;
-    try {
-      const current = await this.api.readNamespacedLease({ name, namespace });
-      if (current.spec?.holderIdentity !== identity) return;
-      await this.api.replaceNamespacedLease({
-        name,
-        namespace,
-        body: { ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()) } },
-      });
-      this.log.info({ lease: `${namespace}/${name}` }, 'lease released');
-    } catch (err) {
-      this.log.warn({ err: String((err as Error)?.message ?? err) }, 'could not release the lease; it expires on its own');
+    // a 409 means the Lease changed between read and write (another candidate, or a renewal): read it again
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await this.api.readNamespacedLease({ name, namespace });
+        if (current.spec?.holderIdentity !== identity) return;
+        await this.api.replaceNamespacedLease({
+          name,
+          namespace,
+          body: { ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()) } },
+        });
+        this.log.info({ lease: `${namespace}/${name}` }, 'lease released');
+        return;
+      } catch (err) {
+        if (errorCode(err) === 409 && attempt < 3) continue;
+        this.log.warn({ err: String((err as Error)?.message ?? err) }, 'could not release the lease; it expires on its own');
+        return;
+      }
     }
   }
 }
