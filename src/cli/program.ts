@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, type Io } from './io.js';
 import { registerCommands } from './commands/index.js';
+import { toolVersion } from './version.js';
 
 /** Holds the exit code a command's action decided; commander itself never exits the process. */
 export interface CommandOutcome {
@@ -10,6 +11,7 @@ export interface CommandOutcome {
 export function buildProgram(io: Io, outcome: CommandOutcome): Command {
   const program = new Command('btls')
     .description('Admission control, CI checks and status for Gateway API BackendTLSPolicy')
+    .version(toolVersion() ?? 'unknown', '-V, --version', 'print the version of btls')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({

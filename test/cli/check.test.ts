@@ -335,3 +335,15 @@ describe('btls check --fix', () => {
     expect(await check(['--diff', dir])).toEqual({ code: 2, stdout: '', stderr: 'btls check: --diff goes with --fix\n' });
   });
 });
+
+describe('btls --version', () => {
+  it("prints package.json's version and exits 0", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const { run } = await import('../../src/cli/program.js');
+    let out = '';
+    const io = { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: process.cwd() } as never;
+    expect(await run(['--version'], io)).toBe(0);
+    expect(out).toBe(`${version}\n`);
+  });
+});

@@ -1,5 +1,6 @@
 import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
 import pino from 'pino';
+import { defaultTiming } from '../../src/status/controller/config.js';
 import { LeaderElector } from '../../src/status/controller/leader.js';
 
 /** A Lease store with the apiserver's optimistic concurrency: a write with a stale resourceVersion is a 409. */
@@ -34,7 +35,7 @@ it('releases the Lease even when a renewal is in flight (no 409 left to expire o
   const warnings: string[] = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) });
   let leader = false;
-  const elector = new LeaderElector(kc, { name: 'l', namespace: 'ns', identity: 'me' }, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, leaseRetryMs: 20 }, log, (v) => (leader = v), () => undefined);
+  const elector = new LeaderElector(kc, { name: 'l', namespace: 'ns', identity: 'me' }, { ...defaultTiming, leaseRetryMs: 20 }, log, (v) => (leader = v), () => undefined);
   elector.start();
   for (let i = 0; i < 50 && !leader; i++) await new Promise((r) => setTimeout(r, 10));
   expect(leader).toBe(true);

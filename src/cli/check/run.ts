@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { loadSource } from '../../cluster/source.js';
 import { createLocateCache, locateField } from '../../manifests/locate.js';
 import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
 import type { Engine, EvaluationContext, KubeObject } from '../../rules/types.js';
 import { ExitCode, type Io } from '../io.js';
+import { toolVersion } from '../version.js';
 import type { ClusterOptions } from '../../cluster/flags.js';
 import { createOutput, type Output } from '../output/index.js';
 import { buildReferenceIndex } from './references.js';
@@ -129,19 +129,6 @@ export function exitCode(s: Summary): number {
   if (s.errors > 0) return ExitCode.error;
   if (s.denied > 0) return ExitCode.denied;
   return ExitCode.ok;
-}
-
-let version: string | undefined;
-function toolVersion(): string | undefined {
-  if (version === undefined) {
-    try {
-      // src/cli/check/run.ts and dist/cli/check/run.js both sit three folders below package.json
-      version = String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version ?? '');
-    } catch {
-      version = '';
-    }
-  }
-  return version || undefined;
 }
 
 const guarded = new WeakSet<object>();
