@@ -1,18 +1,24 @@
 import { X509Certificate } from 'node:crypto';
-import { parse as parseUri } from 'uri-js';
 import { rt, registerFunction, isErr, CelError } from './cel/runtime.js';
+import { uriError } from './uri.js';
 
 /**
  * Functions btls adds to CEL for the checks the spec text asks for and Kubernetes' CEL library lacks.
  * Rules that use them cannot run in-cluster (`btls vap` leaves them out and says why).
  */
 
-/** RFC 3986 absolute URI with a scheme and a non-empty scheme-specific part (`https://` alone is not one). */
+/** What keeps the string from being an absolute URI as the API defines one ('' for nothing): see ./uri.ts. */
+registerFunction('uriError', (v) => {
+  if (isErr(v)) return v;
+  if (typeof v !== 'string') return rt.noOverload('uriError');
+  return uriError(v);
+});
+
+/** RFC 3986 absolute URI with a scheme, a non-empty scheme-specific part, and a host where it has an authority. */
 registerFunction('isAbsoluteURI', (v) => {
   if (isErr(v)) return v;
   if (typeof v !== 'string') return rt.noOverload('isAbsoluteURI');
-  const u = parseUri(v);
-  return !u.error && Boolean(u.scheme) && Boolean(u.host || u.path);
+  return uriError(v) === '';
 });
 
 /**

@@ -332,3 +332,9 @@ describe('ObjectMeta checks beyond names, labels and annotations', () => {
     expect(found).toEqual(['metadata.ownerReferences.apiVersion', 'metadata.ownerReferences.kind', 'metadata.ownerReferences.name', 'metadata.ownerReferences.uid']);
   });
 });
+
+it('leaves an empty wellKnownCACertificates to the CRD, without a second, warning report', () => {
+  const found = loadEngine().evaluate(policy((p) => (p.spec.validation.wellKnownCACertificates = '')));
+  expect(found.some((f) => f.rule === 'crd-schema-min-length' || f.rule.startsWith('crd-'))).toBe(true);
+  expect(found.filter((f) => f.rule === 'well-known-ca-system')).toEqual([]);
+});
