@@ -1,4 +1,5 @@
 import { parseManifests, splitDocuments } from '../manifests/parse.js';
+import { applyMutations } from '../rules/patch.js';
 import { deepEqual } from '../rules/ratchet.js';
 import type { Engine, JsonPatchOp, KubeObject } from '../rules/types.js';
 import { applyEdits, editsFor, UnfixableError } from './text-edits.js';
@@ -31,19 +32,6 @@ function differsFromPatched(fixedText: string, file: string, expected: KubeObjec
   return undefined;
 }
 
-/** The add / replace operations the mutation rules produce, applied to a copy. */
-function applyPatch(object: KubeObject, ops: JsonPatchOp[]): KubeObject {
-  const out = structuredClone(object);
-  for (const op of ops) {
-    if (op.op !== 'add' && op.op !== 'replace') throw new UnfixableError(`cannot apply a '${op.op}' operation`);
-    const keys = op.path.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = keys.pop()!;
-    const holder = keys.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, out as Record<string, unknown>);
-    holder[last] = op.value;
-  }
-  return out;
-}
-
 /**
  * Applies the rule table's mutations to one file's text, document by document. Only documents that change
  * are rewritten, and only when the rewritten text reads back as the patched objects (differsFromPatched).
@@ -71,7 +59,7 @@ export function fixText(text: string, file: string, engine: Engine): FixResult {
       try {
         edits.push(...editsFor(doc.text, ops, loaded.listIndex === undefined ? [] : ['items', loaded.listIndex], isJson));
         changes.push(...ops.map((op) => describe(loaded.object, op)));
-        expected[expected.length - 1] = applyPatch(loaded.object, ops);
+        expected[expected.length - 1] = applyMutations(loaded.object, ops);
       } catch (err) {
         if (!(err instanceof UnfixableError)) throw err;
         problems.push(`${file}:${doc.firstLine}: ${loaded.object.metadata?.name ?? '?'}: ${err.message}`);

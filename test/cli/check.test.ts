@@ -347,3 +347,33 @@ describe('btls --version', () => {
     expect(out).toBe(`${version}\n`);
   });
 });
+
+describe('btls check judges what the cluster would store (mutating webhook first)', () => {
+  const manifest = [
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: BackendTLSPolicy',
+    'metadata: {name: p, namespace: default}',
+    'spec:',
+    '  targetRefs:',
+    '  - {kind: Service, name: backend}',
+    '  validation:',
+    '    hostname: Backend.Example.COM.',
+    '    wellKnownCACertificates: System',
+    '',
+  ].join('\n');
+
+  it('admits what the webhook admits after its mutations, and warns at each value it would change', async () => {
+    const { code, stdout } = await check(['-'], manifest);
+    expect(code).toBe(0);
+    expect(stdout).toContain('<stdin>:8:5: warn: spec.validation.hostname: the webhook changes this: it stores "backend.example.com"');
+    expect(stdout).toContain('<stdin>:6:5: warn: spec.targetRefs[0].group: the webhook adds this: it stores ""');
+    expect(stdout).toContain('0 denied, 2 warnings');
+  });
+
+  it('still denies what is invalid after the mutations, and the crd set judges the manifest as written', async () => {
+    expect((await check(['-'], manifest.replace('Backend.Example.COM.', '10.1.2.3'))).code).toBe(1);
+    const crd = await check(['--ruleset', 'crd', '-'], manifest);
+    expect(crd.code).toBe(1);
+    expect(crd.stdout).toContain('spec.validation.hostname in body should match');
+  });
+});

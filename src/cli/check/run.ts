@@ -1,7 +1,8 @@
 import { loadSource } from '../../cluster/source.js';
 import { createLocateCache, locateField } from '../../manifests/locate.js';
 import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
-import type { Engine, EvaluationContext, KubeObject } from '../../rules/types.js';
+import { applyMutations, fieldOfPointer } from '../../rules/patch.js';
+import type { Engine, EvaluationContext, Finding, KubeObject } from '../../rules/types.js';
 import { ExitCode, type Io } from '../io.js';
 import { toolVersion } from '../version.js';
 import type { ClusterOptions } from '../../cluster/flags.js';
@@ -101,7 +102,7 @@ export function checkLoaded(loaded: LoadResult, engine: Engine, output: Output, 
     let findings: CheckFinding[] = [];
     if (policy) {
       try {
-        const raw = engine.evaluate(withNamespace(lo.object), context);
+        const raw = evaluateAsAdmitted(engine, withNamespace(lo.object), context);
         if (raw.length > 0) {
           findings = raw.map((f) => ({
             source: locate(lo, f.field),
@@ -122,6 +123,29 @@ export function checkLoaded(loaded: LoadResult, engine: Engine, output: Output, 
   for (const r of late) write(r);
   for (const error of loaded.errors) write({ type: 'error', error });
   return tally.summary;
+}
+
+/**
+ * What the cluster would say: the apiserver calls the mutating webhook first and validates what it returns, so
+ * the rules judge the mutated object (an upper-case hostname is admitted, lower-cased). Each mutation is
+ * reported as a warning at its field, because a manifest that differs from what is stored never applies as
+ * "unchanged", and server-side apply of it conflicts with the stored value. Rule sets without mutations
+ * (`crd`, what the apiserver alone says) judge the object as written.
+ */
+function evaluateAsAdmitted(engine: Engine, object: KubeObject, context: EvaluationContext): Finding[] {
+  const ops = engine.mutate(object);
+  if (ops.length === 0) return engine.evaluate(object, context);
+  const changes: Finding[] = ops.map((op) => ({
+    rule: op.rule ?? 'mutation',
+    field: fieldOfPointer(op.path),
+    message:
+      `the webhook ${op.op === 'add' ? 'adds' : 'changes'} this: it stores ${'value' in op ? JSON.stringify(op.value) : 'another value'}; ` +
+      'write it so (btls check --fix), or kubectl apply never reports this manifest unchanged and server-side apply conflicts',
+    severity: 'warn',
+    // not a StatusCause reason: no apiserver error carries it, only this report
+    reason: 'Mutated',
+  }));
+  return [...changes, ...engine.evaluate(applyMutations(object, ops), context)];
 }
 
 /** 2 when an input could not be read or parsed, else 1 when something is denied, else 0 (warnings alone: 0). */
