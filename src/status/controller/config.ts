@@ -33,3 +33,6 @@ export const defaultTiming: Timing = {
 
 /** How many times a status PUT is retried on 409 (re-read, recompute) before the key goes back on the queue. */
 export const MAX_CONFLICT_RETRIES = 3;
+
+/** How many times a paged LIST starts over after its continue token expired (410 Gone) before it counts as failed. */
+export const MAX_CONTINUE_RELISTS = 3;

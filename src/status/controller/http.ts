@@ -13,6 +13,19 @@ export function errorCode(err: unknown): number | undefined {
   return undefined;
 }
 
+export interface ListPage {
+  limit?: number;
+  /** the continue token of the previous page */
+  continue?: string;
+}
+
+/** The continue token of a list page, whichever client read it; undefined on the last page. */
+export function continueOf(list: { metadata?: unknown }): string | undefined {
+  const m = list.metadata as { continue?: unknown; _continue?: unknown } | undefined;
+  const c = m?.continue ?? m?._continue;
+  return typeof c === 'string' && c !== '' ? c : undefined;
+}
+
 export class Api {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
@@ -21,10 +34,14 @@ export class Api {
     this.custom = kc.makeApiClient(CustomObjectsApi);
   }
 
-  async list(k: WatchedKind, version: string, namespace?: string, limit?: number): Promise<KubernetesListObject<KubernetesObject>> {
+  /**
+   * One LIST call; with `page.limit` the server returns at most that many items and a continue token in
+   * `metadata.continue` (`metadata._continue` through the typed core clients: see `continueOf`).
+   */
+  async list(k: WatchedKind, version: string, namespace?: string, page: ListPage = {}): Promise<KubernetesListObject<KubernetesObject>> {
     const ns = k.namespaced ? namespace : undefined;
+    const p = { ...(page.limit ? { limit: page.limit } : {}), ...(page.continue ? { _continue: page.continue } : {}) };
     if (k.group === '') {
-      const p = { ...(limit ? { limit } : {}) };
       switch (k.kind) {
         case 'Service':
           return ns ? this.core.listNamespacedService({ namespace: ns, ...p }) : this.core.listServiceForAllNamespaces(p);
@@ -36,7 +53,7 @@ export class Api {
           throw new Error(`no list call for core kind ${k.kind}`);
       }
     }
-    const base = { group: k.group, version, plural: k.plural, ...(limit ? { limit } : {}) };
+    const base = { group: k.group, version, plural: k.plural, ...p };
     return (ns ? this.custom.listNamespacedCustomObject({ ...base, namespace: ns }) : this.custom.listClusterCustomObject(base)) as Promise<
       KubernetesListObject<KubernetesObject>
     >;

@@ -1,19 +1,35 @@
-import { makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Timing } from './config.js';
-import { resourcePath, type WatchedKind } from './kinds.js';
-import { errorCode, type Api } from './http.js';
+import { MAX_CONTINUE_RELISTS, type Timing } from './config.js';
+import { DEFAULT_PAGE_SIZE, resourcePath, type WatchedKind } from './kinds.js';
+import { continueOf, errorCode, type Api } from './http.js';
+import { trimmerFor } from './trim.js';
 
 export type EventType = 'add' | 'update' | 'delete';
+
+/** What ListWatch needs of client-node's Watch (tests pass a fake). */
+export interface WatchLike {
+  watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: KubernetesObject) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController>;
+}
 
 /**
  * One informer per kind (list + watch, resumed from the last resourceVersion; client-node relists on
  * 410 Gone itself). client-node stops an informer on any other error, so we restart it with a doubling
  * delay. A kind whose CRD is not installed (404 on every version) is "synced and empty" and looked for
  * again later, so that a missing TLSRoute CRD never blocks the writer.
+ *
+ * Memory: the cache holds every object of the kind in scope, so every object is trimmed to what the resolver
+ * reads (trim.ts) before it is stored, whether it comes from a list page or a watch event; and the list is
+ * read in pages (`limit` + `continue`), so that what is in flight at once is one page, not the whole cluster.
  */
 export class KindInformer {
-  private informer: (Informer<KubernetesObject> & ObjectCache<KubernetesObject>) | undefined;
+  private informer: ListWatch<KubernetesObject> | undefined;
+  private readonly watcher: WatchLike;
   private backoffMs: number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -24,7 +40,7 @@ export class KindInformer {
 
   constructor(
     readonly kind: WatchedKind,
-    private readonly kc: KubeConfig,
+    kc: KubeConfig,
     private readonly api: Api,
     private readonly namespace: string | undefined,
     private readonly timing: Timing,
@@ -32,8 +48,10 @@ export class KindInformer {
     private readonly onEvent: (type: EventType, obj: KubernetesObject) => void,
     private readonly onSynced: () => void,
     private readonly onError: () => void,
+    watcher?: WatchLike,
   ) {
     this.backoffMs = timing.informerBackoffMs;
+    this.watcher = watcher ?? new Watch(kc);
   }
 
   list(): KubernetesObject[] {
@@ -77,23 +95,54 @@ export class KindInformer {
 
   private makeInformer(version: string) {
     const path = resourcePath(this.kind, version, this.namespace);
+    const trim = trimmerFor(this.kind.kind, this.kind.group ? `${this.kind.group}/${version}` : version);
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      const list = await this.api.list(this.kind, version, this.namespace);
-      // items of a list carry no kind; the resolver needs it on Routes
-      for (const item of list.items) {
-        item.kind ??= this.kind.kind;
-        item.apiVersion ??= this.kind.group ? `${this.kind.group}/${version}` : version;
-      }
+      const list = await this.listPaged(version, trim);
       // the cache is filled synchronously right after this promise settles; report sync after that
       setImmediate(() => this.markSynced());
       return list;
     };
-    const inf = makeInformer<KubernetesObject>(this.kc, path, listFn);
+    // watch events are trimmed before ListWatch stores them; bookmarks keep the resourceVersion fresh on
+    // quiet kinds, so that a reconnect resumes the watch instead of relisting the whole kind
+    const watch: WatchLike = {
+      watch: (p, query, callback, done) =>
+        this.watcher.watch(p, { ...query, allowWatchBookmarks: true }, (phase, obj) => callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? trim(obj) : obj), done),
+    };
+    const inf = new ListWatch<KubernetesObject>(path, watch as unknown as Watch, listFn, false);
     inf.on('add', (o) => this.event('add', o));
     inf.on('update', (o) => this.event('update', o));
     inf.on('delete', (o) => this.event('delete', o));
     inf.on('error', (err) => this.handleError(err));
     return inf;
+  }
+
+  /**
+   * The whole kind, page by page, each page trimmed before the next is asked for. A continue token that
+   * expired (410 Gone: etcd compacted the list's revision away) starts the list over, a few times; after
+   * that the error goes to handleError, which restarts the informer after a back-off.
+   */
+  private async listPaged(version: string, trim: (o: KubernetesObject) => KubernetesObject): Promise<KubernetesListObject<KubernetesObject>> {
+    const limit = this.kind.pageSize ?? DEFAULT_PAGE_SIZE;
+    for (let attempt = 0; ; attempt++) {
+      const items: KubernetesObject[] = [];
+      let token: string | undefined;
+      let resourceVersion: string | undefined;
+      try {
+        do {
+          const page = await this.api.list(this.kind, version, this.namespace, { limit, continue: token });
+          for (const item of page.items ?? []) items.push(trim(item));
+          resourceVersion = page.metadata?.resourceVersion;
+          token = continueOf(page);
+        } while (token !== undefined);
+      } catch (err) {
+        if (token !== undefined && errorCode(err) === 410 && attempt < MAX_CONTINUE_RELISTS) {
+          this.log.info({ kind: this.kind.kind, listed: items.length }, 'list continue token expired (410 Gone); listing again from the start');
+          continue;
+        }
+        throw err;
+      }
+      return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items };
+    }
   }
 
   private event(type: EventType, obj: KubernetesObject) {
@@ -138,7 +187,7 @@ export class KindInformer {
   private async discoverVersion(): Promise<string | undefined> {
     for (const v of this.kind.versions) {
       try {
-        await this.api.list(this.kind, v, this.namespace, 1);
+        await this.api.list(this.kind, v, this.namespace, { limit: 1 });
         return v;
       } catch (err) {
         if (errorCode(err) === 404) continue;

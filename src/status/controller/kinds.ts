@@ -13,7 +13,18 @@ export interface WatchedKind {
    * delete correct ancestor entries
    */
   clusterWide?: boolean;
+  /** items per LIST page (default DEFAULT_PAGE_SIZE) */
+  pageSize?: number;
 }
+
+/**
+ * Items per LIST page. A page is in memory whole three times over at its peak (the response text, the
+ * parsed JSON, the typed client's copy) before it is trimmed, so the page of a kind that carries data is
+ * small: a ConfigMap or Secret can hold up to 1 MiB, and DATA_PAGE_SIZE of those stay well inside the
+ * webhook's 160 MB heap. Other kinds are a few kB at most and use client-go's default page.
+ */
+export const DEFAULT_PAGE_SIZE = 500;
+export const DATA_PAGE_SIZE = 10;
 
 const GW = 'gateway.networking.k8s.io';
 
@@ -23,8 +34,8 @@ export function watchedKinds(withSecrets: boolean): WatchedKind[] {
   return [
     POLICY_KIND,
     { kind: 'Service', group: '', versions: ['v1'], plural: 'services', namespaced: true, optional: false },
-    { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, optional: false },
-    ...(withSecrets ? [{ kind: 'Secret', group: '', versions: ['v1'], plural: 'secrets', namespaced: true, optional: false }] : []),
+    { kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, optional: false, pageSize: DATA_PAGE_SIZE },
+    ...(withSecrets ? [{ kind: 'Secret', group: '', versions: ['v1'], plural: 'secrets', namespaced: true, optional: false, pageSize: DATA_PAGE_SIZE }] : []),
     { kind: 'HTTPRoute', group: GW, versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true, optional: true, clusterWide: true },
     { kind: 'GRPCRoute', group: GW, versions: ['v1'], plural: 'grpcroutes', namespaced: true, optional: true, clusterWide: true },
     { kind: 'TLSRoute', group: GW, versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true, optional: true, clusterWide: true },
