@@ -78,6 +78,17 @@ const plain = (kind: 'null' | 'bool' | 'int' | 'float', firstChars: readonly str
     identify: (data: unknown) => test(data),
   });
 
+/** Explicit tags only (never resolved from a plain scalar): what go-yaml v2 hands sigs.k8s.io/yaml for them. */
+const explicitOnly = (kind: string, resolve: (source: string) => unknown) =>
+  defineScalarTag(`tag:yaml.org,2002:${kind}`, { implicit: false, resolve, identify: () => false });
+
+// !!binary: the decoded bytes, as a string; !!timestamp: the text as written (a string, not a Date)
+const binary = explicitOnly('binary', (source) => {
+  const b64 = source.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64.length % 4 === 0 ? Buffer.from(b64, 'base64').toString('utf8') : NOT_RESOLVED;
+});
+const timestamp = explicitOnly('timestamp', (source) => source);
+
 /** For manifests only; btls's own files (rules/, configs) are read with js-yaml's default YAML 1.2 schema. */
 export const KUBECTL_YAML_SCHEMA = new Schema([
   ...FAILSAFE_SCHEMA.tags,
@@ -85,5 +96,7 @@ export const KUBECTL_YAML_SCHEMA = new Schema([
   plain('bool', ['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O'], (v) => typeof v === 'boolean'),
   plain('int', numberFirstChars, (v) => typeof v === 'number' && Number.isInteger(v)),
   plain('float', numberFirstChars, (v) => typeof v === 'number'),
+  binary,
+  timestamp,
   mergeTag,
 ]);

@@ -14,9 +14,14 @@ import { parse as parseUri } from 'uri-js';
 export function uriError(uri: string): string {
   const problem = grammarError(uri);
   if (problem) return problem;
-  const u = parseUri(uri);
+  // the generic RFC 3986 parse: uri-js's scheme handlers add their own schemes' rules (its URN handler refuses
+  // urn://host/path, which RFC 3986 allows), and the API asks for RFC 3986 alone
+  const u = parseUri(uri, { scheme: GENERIC });
   return u.error ? `does not parse (${u.error})` : '';
 }
+
+/** a scheme no uri-js handler is registered for */
+const GENERIC = 'x-btls-generic';
 
 function grammarError(uri: string): string {
   // RFC 3986 appendix B: splits any string into its five components
@@ -54,7 +59,8 @@ function authorityError(authority: string): string {
     if (rest !== '' && !rest.startsWith(':')) return `has ${JSON.stringify(rest)} after its IP literal host`;
     port = rest === '' ? undefined : rest.slice(1);
     const literal = host.slice(1, -1);
-    if (!isIPv6(literal) && !/^v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$/.test(literal)) return `has the host ${host}, which is not an IPv6 address`;
+    // RFC 3986's ABNF literals are case-insensitive: "v" or "V"
+    if (!isIPv6(literal) && !/^[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$/.test(literal)) return `has the host ${host}, which is not an IPv6 address`;
   } else {
     const colon = hostPort.indexOf(':');
     host = colon < 0 ? hostPort : hostPort.slice(0, colon);

@@ -17,7 +17,7 @@ describe('manifests are read as kubectl reads YAML', () => {
     expect(table.length).toBeGreaterThan(100);
   });
 
-  it.each(table.filter((t) => !t.kubectl.startsWith('ERR')))('plain scalar $scalar reads as $kubectl', ({ scalar, kubectl }) => {
+  it.each(table.filter((t) => !t.kubectl.startsWith('ERR')))('scalar $scalar reads as $kubectl', ({ scalar, kubectl }) => {
     const expected = (JSON.parse(kubectl) as { v: unknown }).v;
     const value = (load(`v: ${scalar}\n`, { schema: KUBECTL_YAML_SCHEMA }) as { v: unknown }).v;
     expect(value).toEqual(expected);
