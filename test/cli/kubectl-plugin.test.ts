@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { runPlugin, translateKubectlArgs } from '../../src/cli/kubectl-plugin.js';
-import type { Io } from '../../src/cli/io.js';
+import { captureIo } from './buffer-io.js';
 
 describe('kubectl btls', () => {
   it('checks the files named with -f', () => {
@@ -42,17 +41,9 @@ describe('kubectl btls', () => {
 });
 
 async function plugin(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as Io['stdout'],
-    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as Io['stderr'],
-    stdin: new PassThrough(),
-    env: {},
-    cwd: process.cwd(),
-  };
+  const { io, out, err } = captureIo();
   const code = await runPlugin(args, io);
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }
 
 describe('kubectl btls --help', () => {

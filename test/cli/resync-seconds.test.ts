@@ -1,18 +1,8 @@
 /** --resync-seconds feeds setInterval: a value that would make the writer loop hot is a usage error, before anything starts. */
-import { PassThrough } from 'node:stream';
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/io.js';
 import { MAX_RESYNC_SECONDS, MIN_RESYNC_SECONDS, resyncError } from '../../src/cli/commands/writer-options.js';
+import { bufferIo } from './buffer-io.js';
 
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 const refused = ['0', '-5', 'abc', '', '0.5', 'NaN', 'Infinity', '1e3', '5m', String(MAX_RESYNC_SECONDS + 1)];
 

@@ -1,25 +1,16 @@
-import { PassThrough } from 'node:stream';
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/io.js';
 // loaded here first: jest's ESM loader fails the command's concurrent dynamic imports of one module graph
 import '../../src/rules/engine.js';
 import '../../src/rules/table.js';
 import '../../src/vap/render.js';
+import { captureIo } from './buffer-io.js';
 
 // `btls vap` through run(argv, io): what `btls vap > f.yaml && kubectl apply -f f.yaml` gets.
 
 async function vap(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (s: string) => ((stdout += s), true) } as unknown as Io['stdout'],
-    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as Io['stderr'],
-    stdin: new PassThrough(),
-    env: {},
-    cwd: process.cwd(),
-  };
+  const { io, out, err } = captureIo();
   const code = await run(['vap', ...args], io);
-  return { code, stdout, stderr };
+  return { code, stdout: out(), stderr: err() };
 }
 
 describe('btls vap', () => {

@@ -2,18 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { Io } from '../../src/cli/io.js';
+import { bufferIo } from './buffer-io.js';
 
-export function bufferIo(cwd = process.cwd()): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, out: () => out, err: () => err };
-}
+export { bufferIo };
+
 
 /** A port nothing listens on. */
 export function closedPort(): Promise<number> {

@@ -232,19 +232,7 @@ d('status writer with the RBAC of manifests/rbac-status.yaml', () => {
     expect(nsr.code === 0 || /AlreadyExists/.test(nsr.stderr)).toBe(true);
     const rbac = await kubectl(['apply', '-f', join(repoRoot, 'manifests', 'rbac-status.yaml')]);
     expect(rbac.stderr).toBe('');
-    const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
-    expect(token.code).toBe(0);
-
-    const admin = new KubeConfig();
-    admin.loadFromFile(kubeconfigPath);
-    const cluster = admin.getCurrentCluster()!;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [cluster],
-      users: [{ name: 'writer', token: token.stdout.trim() }],
-      contexts: [{ name: 'writer', cluster: cluster.name, user: 'writer' }],
-      currentContext: 'writer',
-    });
+    const kc = await statusWriterKubeConfig();
     const lease = `btls-rbac-${suffix}`;
     c = startController({ kubeConfig: kc, controllerName, timing, logger: pino({ level: 'warn' }), leaderElection: { name: lease, namespace: 'btls-system' } });
     await c.synced;
@@ -375,13 +363,7 @@ d('a policy with more than 16 ancestors', () => {
 
     await kubectl(['create', 'namespace', 'btls-system']); // AlreadyExists when another test made it
     expect((await kubectl(['apply', '-f', join(repoRoot, 'manifests', 'rbac-status.yaml')])).code).toBe(0);
-    const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
-    expect(token.code).toBe(0);
-    const admin = new KubeConfig();
-    admin.loadFromFile(kubeconfigPath);
-    const cluster = admin.getCurrentCluster()!;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({ clusters: [cluster], users: [{ name: 'w', token: token.stdout.trim() }], contexts: [{ name: 'w', cluster: cluster.name, user: 'w' }], currentContext: 'w' });
+    const kc = await statusWriterKubeConfig();
     c = startController({ kubeConfig: kc, controllerName, timing, logger: pino({ level: 'silent' }) });
     await c.synced;
 
@@ -467,3 +449,20 @@ d('a kind whose CRD is absent', () => {
     }
   });
 });
+
+/** A kubeconfig that acts as the btls-status-writer ServiceAccount (manifests/rbac-status.yaml), not as admin. */
+async function statusWriterKubeConfig(): Promise<KubeConfig> {
+  const token = await kubectl(['create', 'token', 'btls-status-writer', '--namespace', 'btls-system', '--duration', '10m']);
+  expect(token.code).toBe(0);
+  const admin = new KubeConfig();
+  admin.loadFromFile(kubeconfigPath);
+  const cluster = admin.getCurrentCluster()!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'writer', token: token.stdout.trim() }],
+    contexts: [{ name: 'writer', cluster: cluster.name, user: 'writer' }],
+    currentContext: 'writer',
+  });
+  return kc;
+}

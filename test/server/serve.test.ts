@@ -2,11 +2,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parseServeOptions } from '../../src/cli/commands/serve.js';
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/io.js';
 import { call, makePki } from './helpers.js';
+import { bufferIo } from '../cli/buffer-io.js';
 
 const defaults = { port: '8443', host: '127.0.0.1', crdRules: 'auto', shutdownDelay: '0', logLevel: 'info' };
 
@@ -41,15 +40,6 @@ describe('parseServeOptions', () => {
   });
 });
 
-function bufferIo(cwd: string): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, out: () => out, err: () => err };
-}
 
 async function until<T>(what: string, f: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,13 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/program.js';
-import type { Io } from '../../src/cli/io.js';
 import type { KubeObject } from '../../src/rules/types.js';
 import type { PolicyStatus } from '../../src/status/api-types.js';
 import { CONTROLLER, makeCaPem, resolveObjects } from './helpers.js';
 import { caMap, gateway, ourClass, policy, route, service } from './builders.js';
+import { bufferIo } from '../cli/buffer-io.js';
 
 // `btls status` reads any YAML. Objects the API server would never store must neither crash the resolver
 // (the pure core) nor keep the other policies from getting their status (the CLI reports them, file:line:col).
@@ -61,15 +60,6 @@ describe('resolveStatus on objects of the wrong shape', () => {
   });
 });
 
-function bufferIo(): Io & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 describe('btls status with objects of the wrong shape', () => {
   const dir = mkdtempSync(join(tmpdir(), 'btls-malformed-'));
