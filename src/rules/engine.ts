@@ -8,7 +8,7 @@ import { emptyConfig, readRuleConfig, type RuleConfig } from './config.js';
 import type { CrdRulesMode } from './crd-rules-mode.js';
 import { blockingReasons, fieldError, formatValue, goQuote, jsonType } from './field-errors.js';
 import { metadataDecodeError, metadataRuleIds, validateMetadata } from './schema/metadata.js';
-import { dropNulls } from './schema/nulls.js';
+import { dropNulls, dropValidatedNulls } from './schema/nulls.js';
 import { StructuralValidator, schemaRuleIds, typesOnly, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
@@ -334,27 +334,6 @@ class ValidationVisitor implements TreeVisitor<RankedRule> {
 function unknownFieldFinding(field: string): Finding {
   // the strict decoder quotes the path as it is, without escaping
   return { rule: ruleOnlyIds.unknownField, field, message: `unknown field "${field}"`, severity: 'deny', reason: 'FieldValueInvalid' };
-}
-
-/**
- * Nulls matter only where something is validated: spec and metadata's own fields. managedFields and
- * annotations can be large and are not looked into, so they are not searched for nulls either.
- */
-const topLevelFields = ['apiVersion', 'kind', 'spec', 'metadata'] as const;
-
-function dropValidatedNulls(input: Record<string, unknown>): Record<string, unknown> {
-  let out = input;
-  const spec = dropNulls(input.spec);
-  if (spec !== input.spec) out = { ...out, spec };
-  const meta = input.metadata;
-  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
-    const m = meta as Record<string, unknown>;
-    let trimmed: Record<string, unknown> | undefined;
-    for (const k in m) if (m[k] === null) delete (trimmed ??= { ...m })[k];
-    if (trimmed) out = { ...out, metadata: trimmed };
-  }
-  for (const k of topLevelFields) if (out[k] === null) delete (out === input ? (out = { ...input }) : out)[k];
-  return out;
 }
 
 function cap(findings: Finding[]): Finding[] {

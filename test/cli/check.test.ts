@@ -370,6 +370,13 @@ describe('btls check judges what the cluster would store (mutating webhook first
     expect(stdout).toContain('0 denied, 2 warnings');
   });
 
+  it('reads a null field as absent before the mutations, as the apiserver does while decoding', async () => {
+    const { code, stdout } = await check(['-'], manifest.replace('{kind: Service, name: backend}', '{group: null, kind: Service, name: backend}'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('warn: spec.targetRefs[0].group: the webhook adds this: it stores ""');
+    expect(stdout).not.toContain('Required value');
+  });
+
   it('still denies what is invalid after the mutations, and the crd set judges the manifest as written', async () => {
     expect((await check(['-'], manifest.replace('Backend.Example.COM.', '10.1.2.3'))).code).toBe(1);
     const crd = await check(['--ruleset', 'crd', '-'], manifest);

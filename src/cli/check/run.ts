@@ -2,6 +2,7 @@ import { loadSource } from '../../cluster/source.js';
 import { createLocateCache, locateField } from '../../manifests/locate.js';
 import type { LoadResult, LoadedObject, SourcePosition } from '../../manifests/types.js';
 import { applyMutations, fieldOfPointer } from '../../rules/patch.js';
+import { dropValidatedNulls } from '../../rules/schema/nulls.js';
 import type { Engine, EvaluationContext, Finding, KubeObject } from '../../rules/types.js';
 import { ExitCode, type Io } from '../io.js';
 import { toolVersion } from '../version.js';
@@ -132,9 +133,12 @@ export function checkLoaded(loaded: LoadResult, engine: Engine, output: Output, 
  * "unchanged", and server-side apply of it conflicts with the stored value. Rule sets without mutations
  * (`crd`, what the apiserver alone says) judge the object as written.
  */
-function evaluateAsAdmitted(engine: Engine, object: KubeObject, context: EvaluationContext): Finding[] {
+function evaluateAsAdmitted(engine: Engine, written: KubeObject, context: EvaluationContext): Finding[] {
+  // the apiserver drops null fields while decoding, before any admission: `group: null` reaches the webhook
+  // as a missing group, which it adds
+  const object = dropValidatedNulls(written as Record<string, unknown>) as KubeObject;
   const ops = engine.mutate(object);
-  if (ops.length === 0) return engine.evaluate(object, context);
+  if (ops.length === 0) return engine.evaluate(written, context);
   const changes: Finding[] = ops.map((op) => ({
     rule: op.rule ?? 'mutation',
     field: fieldOfPointer(op.path),

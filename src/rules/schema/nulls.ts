@@ -43,3 +43,24 @@ function copyWithoutNulls(value: unknown): unknown {
   }
   return out ?? value;
 }
+
+/**
+ * Nulls matter only where something is validated: spec and metadata's own fields. managedFields and
+ * annotations can be large and are not looked into, so they are not searched for nulls either.
+ */
+const topLevelFields = ['apiVersion', 'kind', 'spec', 'metadata'] as const;
+
+export function dropValidatedNulls(input: Record<string, unknown>): Record<string, unknown> {
+  let out = input;
+  const spec = dropNulls(input.spec);
+  if (spec !== input.spec) out = { ...out, spec };
+  const meta = input.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+    const m = meta as Record<string, unknown>;
+    let trimmed: Record<string, unknown> | undefined;
+    for (const k in m) if (m[k] === null) delete (trimmed ??= { ...m })[k];
+    if (trimmed) out = { ...out, metadata: trimmed };
+  }
+  for (const k of topLevelFields) if (out[k] === null) delete (out === input ? (out = { ...input }) : out)[k];
+  return out;
+}
