@@ -1,6 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createTwoFilesPatch } from 'diff';
-import { readStream, reason, walk } from '../manifests/load.js';
+import { NO_MANIFEST_FILES, readStream, reason, walk } from '../manifests/load.js';
 import type { Engine } from '../rules/types.js';
 import { ExitCode, type Io } from '../cli/io.js';
 import { fixText } from './fix-file.js';
@@ -45,7 +45,7 @@ export async function runFix(options: FixOptions, io: Io, engine: Engine): Promi
       continue;
     }
     // as in src/manifests/load.ts: --fix --diff checks only these texts, and must not pass on a wrong folder
-    if (files.length === 0) fail(`${path}: error: nothing to check: no *.yaml, *.yml or *.json file below this folder`);
+    if (files.length === 0) fail(`${path}: error: ${NO_MANIFEST_FILES}`);
     for (const file of files) {
       let before: string;
       try {

@@ -5,6 +5,9 @@ import type { LoadResult } from './types.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
+/** A folder with no manifest file below it: `check` and `check --fix` must not pass on a wrong path. */
+export const NO_MANIFEST_FILES = 'nothing to check: no *.yaml, *.yml or *.json file below this folder';
+
 /**
  * Every manifest file below a folder, in a stable order (sorted by path), so output is deterministic. As kubectl -R
  * walks (filepath.Walk, which uses lstat): a symlink is an entry like a file, read through the link when its name is
@@ -59,7 +62,7 @@ export async function loadInputs(paths: string[], stdin: NodeJS.ReadableStream):
     }
     if (folder && files.length === 0) {
       // kubectl apply -f DIR: "error reading [DIR]: recognized file extensions are [.json .yaml .yml]"
-      result.errors.push({ source: { file: path, line: 0, column: 0 }, message: 'nothing to check: no *.yaml, *.yml or *.json file below this folder' });
+      result.errors.push({ source: { file: path, line: 0, column: 0 }, message: NO_MANIFEST_FILES });
       continue;
     }
     for (const file of files) {

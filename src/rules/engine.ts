@@ -188,7 +188,7 @@ class RuleEngine implements Engine {
         const adjusted = this.adjust(types);
         // an oversized value is refused on UPDATE too, unchanged or not: the rules must not read it
         const oversized = adjusted.filter((f) => f.rule === ruleOnlyIds.sizeCeiling);
-        const typeFindings = ratchet(oversized.length === adjusted.length ? [] : adjusted.filter((f) => f.rule !== ruleOnlyIds.sizeCeiling), input, oldInput);
+        const typeFindings = ratchet(adjusted.filter((f) => f.rule !== ruleOnlyIds.sizeCeiling), input, oldInput);
         if (oversized.length > 0 || typeFindings.length > 0) return cap(this.notChecked([...oversized, ...typeFindings]));
       }
       return this.runRules(input, oldInput, [], context);
