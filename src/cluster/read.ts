@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Api, errorCode } from '../status/controller/http.js';
-import { listNamespace, POLICY_KIND, watchedKinds, type WatchedKind } from '../status/controller/kinds.js';
+import { Api, errorCode, listAll } from '../status/controller/http.js';
+import { DEFAULT_PAGE_SIZE, listNamespace, POLICY_KIND, watchedKinds, type WatchedKind } from '../status/controller/kinds.js';
 import type { KubeObject } from '../rules/types.js';
 
 export interface ClusterScope {
@@ -25,15 +25,16 @@ export async function readCluster(kc: KubeConfig, scope: ClusterScope, kinds: Wa
   const api = new Api(kc);
   const lists = await Promise.all(
     kinds.map(async (k) => {
+      const apiVersionOf = (version: string) => (k.group ? `${k.group}/${version}` : version);
       for (const version of k.versions) {
         try {
-          const list = await api.list(k, version, listNamespace(k, scope.namespace));
-          const apiVersion = k.group ? `${k.group}/${version}` : version;
-          return (list.items ?? []).map((o) => {
+          // in pages, as the status writer lists: one LIST of every ConfigMap in a large cluster is hundreds of MiB
+          const { items } = await listAll(api, k, version, listNamespace(k, scope.namespace), k.pageSize ?? DEFAULT_PAGE_SIZE, (o) => {
             const plain = JSON.parse(JSON.stringify(o)) as KubeObject;
             if (plain.metadata) delete plain.metadata.managedFields;
-            return { ...plain, apiVersion, kind: k.kind };
+            return { ...plain, apiVersion: apiVersionOf(version), kind: k.kind };
           });
+          return items;
         } catch (err) {
           if (errorCode(err) !== 404) throw err;
         }

@@ -16,6 +16,14 @@ export interface Timing {
   renewDeadlineMs: number;
   /** during bursts of Route/Gateway/policy changes, rebuild the resolver's indexes at most this often */
   rebuildMinIntervalMs: number;
+  /** one API call other than a watch (a list page, a status write, an Event) gives up after this */
+  requestTimeoutMs: number;
+  /**
+   * a watch asks the apiserver to end it after this, times a random factor from 1 to 2 (as client-go's
+   * reflector does, so that replicas do not reconnect in step); one that has not ended `requestTimeoutMs`
+   * later is on a dead connection and is cut
+   */
+  watchTimeoutMs: number;
 }
 
 export const defaultTiming: Timing = {
@@ -29,6 +37,8 @@ export const defaultTiming: Timing = {
   leaseRetryMs: 2_000,
   renewDeadlineMs: 10_000,
   rebuildMinIntervalMs: 250,
+  requestTimeoutMs: 30_000,
+  watchTimeoutMs: 5 * 60_000,
 };
 
 /** How many times a status PUT is retried on 409 (re-read, recompute) before the key goes back on the queue. */

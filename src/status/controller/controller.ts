@@ -61,7 +61,7 @@ export function startController(options: ControllerOptions): RunningController {
   const timing: Timing = { ...defaultTiming, ...options.timing };
   const log = options.logger ?? pino({ name: 'btls-status' });
   const metrics = options.metrics ?? createMetrics();
-  const api = new Api(options.kubeConfig);
+  const api = new Api(options.kubeConfig, timing.requestTimeoutMs);
   const caKinds = options.caKinds ?? [{ group: '', kind: 'ConfigMap' }];
   const kinds = watchedKinds(caKinds.some((k) => k.group === '' && k.kind === 'Secret'));
   const identity = options.leaderElection?.identity ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -151,7 +151,7 @@ export function startController(options: ControllerOptions): RunningController {
   const isLeader = () => (elector ? elector.isLeader : true);
 
   const overflowEvents = new OverflowEvents(
-    options.events ?? apiEventSink(options.kubeConfig),
+    options.events ?? apiEventSink(options.kubeConfig, timing.requestTimeoutMs),
     options.controllerName,
     identity,
     log,

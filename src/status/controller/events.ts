@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { GATEWAY_GROUP, MAX_ANCESTORS, type ParentReference } from '../api-types.js';
 import { ancestorKey } from '../ancestors.js';
 import { namespaceOf, type BackendTLSPolicy } from '../snapshot.js';
-import { errorCode } from './http.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, errorCode, timeoutOptions } from './http.js';
 
 /**
  * PolicyStatus.ancestors (apis/v1/policy_types.go): "If this slice is full, implementations MUST NOT add
@@ -23,9 +23,10 @@ export interface EventSink {
   create(namespace: string, event: EventsV1Event): Promise<void>;
 }
 
-export function apiEventSink(kc: KubeConfig): EventSink {
+export function apiEventSink(kc: KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): EventSink {
   const api = kc.makeApiClient(EventsV1Api);
-  return { create: async (namespace, body) => void (await api.createNamespacedEvent({ namespace, body })) };
+  const options = timeoutOptions(requestTimeoutMs);
+  return { create: async (namespace, body) => void (await api.createNamespacedEvent({ namespace, body }, options)) };
 }
 
 function eventName(...parts: string[]): string {

@@ -1,8 +1,8 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { MAX_CONTINUE_RELISTS, type Timing } from './config.js';
+import type { Timing } from './config.js';
 import { DEFAULT_PAGE_SIZE, resourcePath, type WatchedKind } from './kinds.js';
-import { continueOf, errorCode, type Api } from './http.js';
+import { errorCode, listAll, type Api } from './http.js';
 import { trimmerFor } from './trim.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -102,12 +102,7 @@ export class KindInformer {
       setImmediate(() => this.markSynced());
       return list;
     };
-    // watch events are trimmed before ListWatch stores them; bookmarks keep the resourceVersion fresh on
-    // quiet kinds, so that a reconnect resumes the watch instead of relisting the whole kind
-    const watch: WatchLike = {
-      watch: (p, query, callback, done) =>
-        this.watcher.watch(p, { ...query, allowWatchBookmarks: true }, (phase, obj) => callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? trim(obj) : obj), done),
-    };
+    const watch: WatchLike = { watch: (p, query, callback, done) => this.boundedWatch(p, query, (phase, obj) => callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? trim(obj) : obj), done) };
     const inf = new ListWatch<KubernetesObject>(path, watch as unknown as Watch, listFn, false);
     inf.on('add', (o) => this.event('add', o));
     inf.on('update', (o) => this.event('update', o));
@@ -117,32 +112,57 @@ export class KindInformer {
   }
 
   /**
-   * The whole kind, page by page, each page trimmed before the next is asked for. A continue token that
-   * expired (410 Gone: etcd compacted the list's revision away) starts the list over, a few times; after
-   * that the error goes to handleError, which restarts the informer after a back-off.
+   * One watch, bounded in time. Watch events are trimmed before ListWatch stores them (by the caller);
+   * bookmarks keep the resourceVersion fresh on quiet kinds, so that a reconnect resumes the watch instead of
+   * relisting the whole kind. The apiserver is asked to end the watch after a while (`timeoutSeconds`), and a
+   * watch it has not ended some time after that is on a connection that died without a FIN (an apiserver
+   * that failed over, a NAT that forgot the flow): it is cut, and the informer starts again. client-node's
+   * Watch resolves only once the response headers arrive, so the caller gets a controller of its own at
+   * once; events of a watch that was cut are dropped.
    */
+  private boundedWatch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, obj: KubernetesObject) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    const seconds = Math.max(1, Math.round((this.timing.watchTimeoutMs * (1 + Math.random())) / 1000));
+    const outer = new AbortController();
+    let inner: AbortController | undefined;
+    let over = false;
+    const end = (err: unknown) => {
+      if (over) return;
+      over = true;
+      clearTimeout(guard);
+      inner?.abort();
+      done(err);
+    };
+    const guard = setTimeout(() => {
+      const e = new Error(`the watch of ${path} was not ended by the apiserver ${seconds} s after it began: the connection is presumed dead`);
+      end(e);
+    }, seconds * 1000 + this.timing.requestTimeoutMs);
+    guard.unref?.();
+    outer.signal.addEventListener('abort', () => {
+      over = true;
+      clearTimeout(guard);
+      inner?.abort();
+    });
+    this.watcher
+      .watch(path, { ...query, allowWatchBookmarks: true, timeoutSeconds: seconds }, (phase, obj) => (over ? undefined : callback(phase, obj)), end)
+      .then((c) => {
+        inner = c;
+        if (over) c.abort();
+      })
+      .catch(end);
+    return Promise.resolve(outer);
+  }
+
+  /** The whole kind, trimmed page by page (Api.listAll); when listing fails, handleError restarts the informer after a back-off. */
   private async listPaged(version: string, trim: (o: KubernetesObject) => KubernetesObject): Promise<KubernetesListObject<KubernetesObject>> {
-    const limit = this.kind.pageSize ?? DEFAULT_PAGE_SIZE;
-    for (let attempt = 0; ; attempt++) {
-      const items: KubernetesObject[] = [];
-      let token: string | undefined;
-      let resourceVersion: string | undefined;
-      try {
-        do {
-          const page = await this.api.list(this.kind, version, this.namespace, { limit, continue: token });
-          for (const item of page.items ?? []) items.push(trim(item));
-          resourceVersion = page.metadata?.resourceVersion;
-          token = continueOf(page);
-        } while (token !== undefined);
-      } catch (err) {
-        if (token !== undefined && errorCode(err) === 410 && attempt < MAX_CONTINUE_RELISTS) {
-          this.log.info({ kind: this.kind.kind, listed: items.length }, 'list continue token expired (410 Gone); listing again from the start');
-          continue;
-        }
-        throw err;
-      }
-      return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items };
-    }
+    const { items, resourceVersion } = await listAll(this.api, this.kind, version, this.namespace, this.kind.pageSize ?? DEFAULT_PAGE_SIZE, trim, (listed) =>
+      this.log.info({ kind: this.kind.kind, listed }, 'list continue token expired (410 Gone); listing again from the start'),
+    );
+    return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items };
   }
 
   private event(type: EventType, obj: KubernetesObject) {

@@ -1,7 +1,7 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Timing } from './config.js';
-import { errorCode } from './http.js';
+import { errorCode, timeoutOptions } from './http.js';
 
 export interface LeaseOptions {
   name: string;
@@ -18,6 +18,12 @@ export interface LeaseOptions {
  */
 export class LeaderElector {
   private readonly api: CoordinationV1Api;
+  /**
+   * every Lease call gives up after half the renew deadline: a tick (a read and a write) then ends within the
+   * deadline, and a leader whose apiserver stopped answering steps down in time (client-go bounds its
+   * renewals the same way), instead of waiting on the call while another replica takes the expired Lease
+   */
+  private readonly callOptions: ReturnType<typeof timeoutOptions>;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private leader = false;
@@ -35,6 +41,7 @@ export class LeaderElector {
     private readonly onError: () => void,
   ) {
     this.api = kc.makeApiClient(CoordinationV1Api);
+    this.callOptions = timeoutOptions(Math.max(1, Math.floor(timing.renewDeadlineMs / 2)));
   }
 
   get isLeader(): boolean {
@@ -80,12 +87,12 @@ export class LeaderElector {
     try {
       let current: V1Lease | undefined;
       try {
-        current = await this.api.readNamespacedLease({ name, namespace });
+        current = await this.api.readNamespacedLease({ name, namespace }, this.callOptions);
       } catch (err) {
         if (errorCode(err) !== 404) throw err;
       }
       if (!current) {
-        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: this.spec(now, true) } });
+        await this.api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: this.spec(now, true) } }, this.callOptions);
         this.lastRenew = Date.now();
         this.setLeader(true);
         return;
@@ -101,7 +108,7 @@ export class LeaderElector {
           name,
           namespace,
           body: { ...current, spec: this.spec(now, acquire, current) },
-        });
+        }, this.callOptions);
         this.observed = { record: `${identity}|${replaced.spec?.renewTime?.toString() ?? ''}|${replaced.metadata?.resourceVersion ?? ''}`, at: Date.now() };
         this.lastRenew = Date.now();
         this.setLeader(true);
@@ -131,13 +138,13 @@ export class LeaderElector {
     // a 409 means the Lease changed between read and write (another candidate, or a renewal): read it again
     for (let attempt = 1; ; attempt++) {
       try {
-        const current = await this.api.readNamespacedLease({ name, namespace });
+        const current = await this.api.readNamespacedLease({ name, namespace }, this.callOptions);
         if (current.spec?.holderIdentity !== identity) return;
         await this.api.replaceNamespacedLease({
           name,
           namespace,
           body: { ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()) } },
-        });
+        }, this.callOptions);
         this.log.info({ lease: `${namespace}/${name}` }, 'lease released');
         return;
       } catch (err) {
