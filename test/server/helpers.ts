@@ -1,6 +1,7 @@
 /** Shared by the webhook suites: throwaway PKI, known-good objects, reviews, and a real HTTPS client. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -102,6 +103,37 @@ export interface PostOptions {
   contentType?: string | null;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** send on this TLS connection, already established (see `tlsConnection`), instead of a fresh one */
+  connection?: TLSSocket;
+}
+
+/**
+ * A TLS connection to `url` that the server has accepted: its handshake is done on both sides, shown by one
+ * GET /healthz answered on it (keep-alive). Tests of many large concurrent bodies open theirs first: otherwise
+ * the server, busy with the first bodies on a loaded machine, can leave later handshakes past its handshake
+ * timeout, and those connections are closed before they carry a request at all (the client sees EPIPE).
+ */
+export function tlsConnection(url: string, ca: string): Promise<TLSSocket> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: u.hostname, port: Number(u.port), ca }, () => {
+      socket.write(`GET /healthz HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
+    });
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      const headEnd = seen.indexOf('\r\n\r\n');
+      if (headEnd < 0) return;
+      const length = Number(/content-length: *(\d+)/i.exec(seen.slice(0, headEnd))?.[1] ?? NaN);
+      if (seen.length < headEnd + 4 + length) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      if (!seen.startsWith('HTTP/1.1 200')) return reject(new Error(`GET /healthz answered ${seen.slice(0, 40)}`));
+      resolve(socket);
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
 }
 
 /** One HTTPS request on a fresh connection (no agent, no session reuse), verifying the server against `ca`. */
@@ -111,7 +143,9 @@ export function call(url: string, o: PostOptions): Promise<HttpResult> {
     const headers: Record<string, string | number> = {};
     if (o.contentType !== null) headers['content-type'] = o.contentType ?? 'application/json';
     if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body);
-    const req = httpsRequest(url, { method: o.method ?? (o.body !== undefined ? 'POST' : 'GET'), ca: o.ca, agent: false, headers }, (res) => {
+    // `agent: false` makes an agent of its own, which would open a new connection: no agent uses createConnection
+    const connection = o.connection ? { agent: undefined, createConnection: () => o.connection! } : { agent: false as const };
+    const req = httpsRequest(url, { method: o.method ?? (o.body !== undefined ? 'POST' : 'GET'), ca: o.ca, headers, ...connection }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../src/server/main.js';
-import { call, goodPolicy, makePki, reviewOf, testEngine, type HttpResult, type TestPki } from './helpers.js';
+import { call, goodPolicy, makePki, reviewOf, testEngine, tlsConnection, type HttpResult, type TestPki } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let pki: TestPki;
@@ -102,9 +102,11 @@ describe('btls serve with the Deployment heap', () => {
     const objects = `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"o","object":{"a":[${Array(2_000_000).fill('{}').join(',')}]}}}`;
     const strings = paddedReview(6 * 1024 * 1024 - 64, 'strings');
     const bodies = [...Array(8).fill(objects), ...Array(8).fill(strings)];
+    // every connection is established before any body is sent: what is under test is 16 bodies in flight at once
+    const connections = await Promise.all(bodies.map(() => tlsConnection(url, pki.caPem)));
     const answers = await Promise.all(
-      bodies.map((body) =>
-        call(`${url}/validate`, { ca: pki.caPem, body, timeoutMs: 30_000 }).then(
+      bodies.map((body, i) =>
+        call(`${url}/validate`, { ca: pki.caPem, body, timeoutMs: 30_000, connection: connections[i] }).then(
           (r: HttpResult) => r.status,
           (err: Error) => err.message,
         ),
