@@ -462,6 +462,11 @@ export function generateCorpus(): CorpusCase[] {
   pol('quote-unknown-field-newline', 'unknown field with a newline in its name', []);
   (cases[cases.length - 1].object.spec as Obj)['a\nb'] = 1;
 
+  // ---- found by the differential fuzzer (fuzz-parity.e2e.test.ts), minimised ---------------------------------------
+  // numbers: Go decodes an integral number as int64 when its text fits one, beyond JavaScript's safe integers too
+  pol('fuzz-type-kind-int64-beyond-2-53', 'targetRef kind 2^53 + 2: an int64 to Go ("integer")', [['spec.targetRefs.0.kind', 9007199254740994]]);
+  pol('fuzz-type-option-int64-beyond-2-53', 'an option value 2^53 + 2 under the empty key', [['spec.options', { '': 9007199254740994 }]]);
+
   // ---- rules/_base.yaml with every rule case's patch ---------------------------------------------------------------
   const seen = new Map<string, number>();
   const unique = (stem: string) => {
