@@ -45,3 +45,28 @@ describe('numbers: Go decodes an integral number as int64 when its text fits one
     expect(isGoInt64(-0)).toBe(true);
   });
 });
+
+describe('metadata: decoded into ObjectMeta after the apiserver re-encodes it (keys sorted)', () => {
+  const decode = (metadata: Record<string, unknown>) => strings(policy((p) => (p.metadata = { name: 'p', namespace: 'team-a', ...metadata })));
+  it.each<[string, Record<string, unknown>, string]>([
+    ['uid is a types.UID', { uid: 5 }, 'json: cannot unmarshal number into Go struct field ObjectMeta.uid of type types.UID'],
+    ['an int64 that is not one is printed', { generation: 1.5 }, 'json: cannot unmarshal number 1.5 into Go struct field ObjectMeta.generation of type int64'],
+    ['an int64 out of range', { generation: 1e20 }, 'json: cannot unmarshal number 100000000000000000000 into Go struct field ObjectMeta.generation of type int64'],
+    ['a tiny float', { deletionGracePeriodSeconds: 1e-7 }, 'json: cannot unmarshal number 1e-7 into Go struct field ObjectMeta.deletionGracePeriodSeconds of type int64'],
+    ['a string where an int64 is', { generation: '1' }, 'json: cannot unmarshal string into Go struct field ObjectMeta.generation of type int64'],
+    ['label values in sorted key order', { labels: { dte3ou4xv: false, Secret: 0 } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.labels of type string'],
+    ['fields in sorted order', { uid: 5, annotations: { a: 1 } }, 'json: cannot unmarshal number into Go struct field ObjectMeta.annotations of type string'],
+    ['labels before name', { name: 5, labels: { a: true } }, 'json: cannot unmarshal bool into Go struct field ObjectMeta.labels of type string'],
+    ['a timestamp of another type fails as a string', { creationTimestamp: 5 }, 'json: cannot unmarshal number into Go struct field ObjectMeta.creationTimestamp of type string'],
+    ['a timestamp error stops the decoder, whatever was found before it', { annotations: { a: 1 }, creationTimestamp: {} }, 'json: cannot unmarshal object into Go struct field ObjectMeta.creationTimestamp of type string'],
+    ['the first timestamp error in sorted order', { deletionTimestamp: 5, creationTimestamp: 'x' }, 'parsing time "x" as "2006-01-02T15:04:05Z07:00": cannot parse "x" as "2006"'],
+    ['owner reference fields in sorted order', { ownerReferences: [{ uid: 5, controller: 'x' }] }, 'json: cannot unmarshal string into Go struct field OwnerReference.ownerReferences.controller of type bool'],
+    ['deletionGracePeriodSeconds before ownerReferences', { ownerReferences: [{ uid: 1.5 }], deletionGracePeriodSeconds: 1e-7 }, 'json: cannot unmarshal number 1e-7 into Go struct field ObjectMeta.deletionGracePeriodSeconds of type int64'],
+  ])('%s', (_name, metadata, error) => {
+    expect(decode(metadata)).toEqual([`metadata: ${error}`]);
+  });
+
+  it('an integral float or a big int64 decodes', () => {
+    expect(decode({ generation: 9007199254740994, deletionGracePeriodSeconds: 1e3 })).toEqual([]);
+  });
+});

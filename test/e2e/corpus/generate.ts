@@ -466,6 +466,19 @@ export function generateCorpus(): CorpusCase[] {
   // numbers: Go decodes an integral number as int64 when its text fits one, beyond JavaScript's safe integers too
   pol('fuzz-type-kind-int64-beyond-2-53', 'targetRef kind 2^53 + 2: an int64 to Go ("integer")', [['spec.targetRefs.0.kind', 9007199254740994]]);
   pol('fuzz-type-option-int64-beyond-2-53', 'an option value 2^53 + 2 under the empty key', [['spec.options', { '': 9007199254740994 }]]);
+  // metadata: decoded after the apiserver re-encodes it, so in sorted key order; a timestamp error stops the decoder
+  const metaCases: [string, string, Obj][] = [
+    ['uid-number', 'metadata.uid a number (types.UID)', { uid: 5 }],
+    ['generation-float', 'metadata.generation 1.5 (the number is printed)', { generation: 1.5 }],
+    ['generation-overflow', 'metadata.generation 1e20 (out of int64, printed)', { generation: 1e20 }],
+    ['grace-tiny', 'metadata.deletionGracePeriodSeconds 1e-7', { deletionGracePeriodSeconds: 1e-7 }],
+    ['labels-sorted', 'two bad label values: the first in sorted key order is reported', { labels: { dte3ou4xv: false, Secret: 0 } }],
+    ['fields-sorted', 'uid and annotations both wrong: annotations comes first in sorted order', { uid: 5, annotations: { a: 1 } }],
+    ['timestamp-number', 'creationTimestamp a number: fails as a string', { creationTimestamp: 5 }],
+    ['timestamp-stops', 'annotations wrong, then creationTimestamp an object: the timestamp error wins', { annotations: { a: 1 }, creationTimestamp: {} }],
+    ['owner-fields-sorted', 'owner reference uid and controller both wrong: controller first', { ownerReferences: [{ uid: 5, controller: 'x' }] }],
+  ];
+  for (const [k, about, md] of metaCases) pol(`fuzz-meta-${k}`, about, Object.entries(md).map(([f, v]) => [`metadata.${f}`, v] as [string, Json]));
 
   // ---- rules/_base.yaml with every rule case's patch ---------------------------------------------------------------
   const seen = new Map<string, number>();
