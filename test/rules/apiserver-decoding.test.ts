@@ -70,3 +70,22 @@ describe('metadata: decoded into ObjectMeta after the apiserver re-encodes it (k
     expect(decode({ generation: 9007199254740994, deletionGracePeriodSeconds: 1e3 })).toEqual([]);
   });
 });
+
+describe('lone surrogates are U+FFFD, as Go decodes them', () => {
+  it('in the path of an unknown field', () => {
+    expect(strings(policy((p) => (p.spec['a\ud800b'] = 1)))).toEqual(['spec.a\ufffdb: unknown field "spec.a\ufffdb"']);
+  });
+
+  it('in a map key of a field path', () => {
+    expect(strings(policy((p) => (p.spec.options = { '>\udfff': 1 })))).toEqual([
+      'spec.options.>\ufffd: Invalid value: "integer": spec.options.>\ufffd in body must be of type string: "integer"',
+      notChecked,
+    ]);
+  });
+
+  it('in a value, which then fails its pattern as U+FFFD', () => {
+    expect(strings(policy((p) => (p.spec.targetRefs[0].sectionName = 'a\ud800')))).toEqual([
+      `spec.targetRefs[0].sectionName: Invalid value: "a\ufffd": spec.targetRefs[0].sectionName in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'`,
+    ]);
+  });
+});

@@ -479,6 +479,10 @@ export function generateCorpus(): CorpusCase[] {
     ['owner-fields-sorted', 'owner reference uid and controller both wrong: controller first', { ownerReferences: [{ uid: 5, controller: 'x' }] }],
   ];
   for (const [k, about, md] of metaCases) pol(`fuzz-meta-${k}`, about, Object.entries(md).map(([f, v]) => [`metadata.${f}`, v] as [string, Json]));
+  // lone surrogates: Go's decoder makes them U+FFFD, in keys (so in field paths) too
+  pol('fuzz-surrogate-unknown-field', 'an unknown field whose name has a lone surrogate', []);
+  (cases[cases.length - 1].object.spec as Obj)['a\ud800b'] = 1;
+  pol('fuzz-surrogate-option-key', 'a wrong option value under a key with a lone surrogate', [['spec.options', { '>\udfff': 1 }]]);
 
   // ---- rules/_base.yaml with every rule case's patch ---------------------------------------------------------------
   const seen = new Map<string, number>();
