@@ -66,6 +66,12 @@ describe('metadata: decoded into ObjectMeta after the apiserver re-encodes it (k
     expect(decode(metadata)).toEqual([`metadata: ${error}`]);
   });
 
+  it('finalizers are printed as Go prints a []string (%#v: strconv.Quote)', () => {
+    expect(decode({ finalizers: ['orphan', 'foregroundDeletion', 'a\u0000\u2028é😀\t'] })).toContain(
+      'metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion", "a\\x00\\u2028é😀\\t"}: finalizer orphan and foregroundDeletion cannot be both set',
+    );
+  });
+
   it('an integral float or a big int64 decodes', () => {
     expect(decode({ generation: 9007199254740994, deletionGracePeriodSeconds: 1e3 })).toEqual([]);
   });

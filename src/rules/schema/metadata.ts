@@ -1,5 +1,5 @@
 import type { Finding } from '../types.js';
-import { fieldError, isGoInt64 } from '../field-errors.js';
+import { fieldError, goQuote, isGoInt64 } from '../field-errors.js';
 import { rfc3339Error } from './go-time.js';
 
 /**
@@ -293,7 +293,7 @@ function validateFinalizers(finalizers: unknown, out: Finding[]): void {
   const names = finalizers.map((f) => (typeof f === 'string' ? f : ''));
   for (const name of names) for (const msg of isQualifiedName(name)) out.push(fieldError.invalid(at, name, msg));
   if (names.includes('orphan') && names.includes('foregroundDeletion')) {
-    const printed = `[]string{${names.map((n) => JSON.stringify(n)).join(', ')}}`;
+    const printed = `[]string{${names.map(goQuote).join(', ')}}`;
     out.push(fieldError.invalidRaw(at, printed, 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
 }

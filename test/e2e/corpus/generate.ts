@@ -477,6 +477,7 @@ export function generateCorpus(): CorpusCase[] {
     ['timestamp-number', 'creationTimestamp a number: fails as a string', { creationTimestamp: 5 }],
     ['timestamp-stops', 'annotations wrong, then creationTimestamp an object: the timestamp error wins', { annotations: { a: 1 }, creationTimestamp: {} }],
     ['owner-fields-sorted', 'owner reference uid and controller both wrong: controller first', { ownerReferences: [{ uid: 5, controller: 'x' }] }],
+    ['finalizers-quoted', 'orphan and foregroundDeletion with an odd finalizer: the list is printed with Go quoting', { finalizers: ['foregroundDeletion', 'orphan', 'a\u2028\u0000'] }],
   ];
   for (const [k, about, md] of metaCases) pol(`fuzz-meta-${k}`, about, Object.entries(md).map(([f, v]) => [`metadata.${f}`, v] as [string, Json]));
   // lone surrogates: Go's decoder makes them U+FFFD, in keys (so in field paths) too
