@@ -66,6 +66,26 @@ describe('metadata: decoded into ObjectMeta after the apiserver re-encodes it (k
     expect(decode(metadata)).toEqual([`metadata: ${error}`]);
   });
 
+  it.each<[string, unknown, string]>([
+    ['not a list', 'x', 'json: cannot unmarshal string into Go struct field ObjectMeta.managedFields of type []v1.ManagedFieldsEntry'],
+    ['an item not an object', [5], 'json: cannot unmarshal number into Go struct field ObjectMeta.managedFields of type v1.ManagedFieldsEntry'],
+    ['a manager not a string', [{ manager: 5 }], 'json: cannot unmarshal number into Go struct field ManagedFieldsEntry.managedFields.manager of type string'],
+    ['an operation not a string', [{ operation: 5 }], 'json: cannot unmarshal number into Go struct field ManagedFieldsEntry.managedFields.operation of type v1.ManagedFieldsOperationType'],
+    ['fields in sorted order', [{ manager: 5, apiVersion: true }], 'json: cannot unmarshal bool into Go struct field ManagedFieldsEntry.managedFields.apiVersion of type string'],
+    ['a time of another type', [{ time: 5 }], 'json: cannot unmarshal number into Go struct field ManagedFieldsEntry.managedFields.time of type string'],
+    ['a time that does not parse stops the decoder, after an earlier item', [{ manager: 5 }, { time: 'x' }], 'parsing time "x" as "2006-01-02T15:04:05Z07:00": cannot parse "x" as "2006"'],
+  ])('managedFields: %s', (_name, managedFields, error) => {
+    expect(decode({ managedFields })).toEqual([`metadata: ${error}`]);
+  });
+
+  it('managedFields: fieldsV1 holds any JSON, and the entries are not validated on create', () => {
+    expect(decode({ managedFields: [{ fieldsV1: 5 }, null, { operation: 'Bad', fieldsType: 'X' }] })).toEqual([]);
+  });
+
+  it('managedFields comes before uid in sorted order', () => {
+    expect(decode({ uid: 5, managedFields: [{ manager: 5 }] })).toEqual(['metadata: json: cannot unmarshal number into Go struct field ManagedFieldsEntry.managedFields.manager of type string']);
+  });
+
   it('finalizers are printed as Go prints a []string (%#v: strconv.Quote)', () => {
     expect(decode({ finalizers: ['orphan', 'foregroundDeletion', 'a\u0000\u2028é😀\t'] })).toContain(
       'metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion", "a\\x00\\u2028é😀\\t"}: finalizer orphan and foregroundDeletion cannot be both set',

@@ -53,32 +53,61 @@ const finalizers: Decoder = (v, name, type) => {
   return undefined;
 };
 
-// an OwnerReference's fields, as the decoder meets them (sorted: Go re-encodes the map before decoding it)
-const ownerReferenceFields: Record<string, string> = {
+/**
+ * A list of Go structs (`[]v1.OwnerReference`, `[]v1.ManagedFieldsEntry`): each item's fields are met in sorted
+ * order (Go re-encodes the map before decoding it); a field's type error names `STRUCT.LIST.FIELD`. A metav1.Time
+ * field (`time`) stops the decoder, also after a type error in an earlier item.
+ */
+function structList(struct: string, fields: Record<string, string>): Decoder {
+  const wrong = (k: string, x: unknown): boolean => {
+    const type = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    if (type === undefined || x === undefined || x === null || type === 'any') return false;
+    return type === 'bool' ? typeof x !== 'boolean' : typeof x !== 'string' || (type === 'v1.Time' && rfc3339Error(x) !== undefined);
+  };
+  return (v, name, type) => {
+    if (!Array.isArray(v)) return { message: cannot(v, field(name, type)) };
+    let saved: DecodeFailure | undefined;
+    for (const item of v) {
+      if (item === null) continue;
+      if (typeof item !== 'object' || Array.isArray(item)) {
+        saved ??= { message: cannot(item, field(name, `v1.${struct}`)) };
+        continue;
+      }
+      const r = item as Record<string, unknown>;
+      let any = false;
+      for (const k in r) if (wrong(k, r[k])) any = true;
+      if (!any) continue;
+      for (const k of goSortedKeys(r)) {
+        if (!wrong(k, r[k])) continue;
+        const into = (t: string) => `Go struct field ${struct}.${name}.${k} of type ${t}`;
+        if (fields[k] === 'v1.Time') return typeof r[k] === 'string' ? { message: rfc3339Error(r[k] as string)!, abort: true } : { message: cannot(r[k], into('string')), abort: true };
+        saved ??= { message: cannot(r[k], into(fields[k])) };
+      }
+    }
+    return saved;
+  };
+}
+
+const ownerReferences = structList('OwnerReference', {
   apiVersion: 'string',
   blockOwnerDeletion: 'bool',
   controller: 'bool',
   kind: 'string',
   name: 'string',
   uid: 'types.UID',
-};
-const ownerReferences: Decoder = (v, name, type) => {
-  if (!Array.isArray(v)) return { message: cannot(v, field(name, type)) };
-  for (const ref of v) {
-    if (ref === null) continue;
-    if (typeof ref !== 'object' || Array.isArray(ref)) return { message: cannot(ref, field('ownerReferences', 'v1.OwnerReference')) };
-    const r = ref as Record<string, unknown>;
-    for (const name of goSortedKeys(r)) {
-      const type = ownerReferenceFields[name];
-      const x = r[name];
-      if (type === undefined || x === undefined || x === null) continue;
-      if (type === 'bool' ? typeof x !== 'boolean' : typeof x !== 'string') return { message: cannot(x, `Go struct field OwnerReference.ownerReferences.${name} of type ${type}`) };
-    }
-  }
-  return undefined;
-};
+});
+const managedFields = structList('ManagedFieldsEntry', {
+  apiVersion: 'string',
+  fieldsType: 'string',
+  // FieldsV1 keeps any JSON as it is
+  fieldsV1: 'any',
+  manager: 'string',
+  operation: 'v1.ManagedFieldsOperationType',
+  subresource: 'string',
+  time: 'v1.Time',
+});
 
-/** ObjectMeta's fields that btls decodes, with their Go types (managedFields is not looked into) */
+/** ObjectMeta's fields, with their Go types */
 const decoders: Record<string, [Decoder, string]> = {
   annotations: [stringMap, 'map[string]string'],
   creationTimestamp: [time, 'v1.Time'],
@@ -88,6 +117,7 @@ const decoders: Record<string, [Decoder, string]> = {
   generateName: [str, 'string'],
   generation: [int64, 'int64'],
   labels: [stringMap, 'map[string]string'],
+  managedFields: [managedFields, '[]v1.ManagedFieldsEntry'],
   name: [str, 'string'],
   namespace: [str, 'string'],
   ownerReferences: [ownerReferences, '[]v1.OwnerReference'],

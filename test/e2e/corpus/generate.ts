@@ -477,6 +477,11 @@ export function generateCorpus(): CorpusCase[] {
     ['timestamp-number', 'creationTimestamp a number: fails as a string', { creationTimestamp: 5 }],
     ['timestamp-stops', 'annotations wrong, then creationTimestamp an object: the timestamp error wins', { annotations: { a: 1 }, creationTimestamp: {} }],
     ['owner-fields-sorted', 'owner reference uid and controller both wrong: controller first', { ownerReferences: [{ uid: 5, controller: 'x' }] }],
+    ['managed-fields-string', 'managedFields a string', { managedFields: 'x' }],
+    ['managed-fields-manager', 'a managedFields entry with a numeric manager', { managedFields: [{ manager: 5 }] }],
+    ['managed-fields-time-stops', 'a bad manager, then an entry whose time does not parse: the time error wins', { managedFields: [{ manager: 5 }, { time: 'x' }] }],
+    ['managed-fields-time-number', 'a managedFields entry with a numeric time', { managedFields: [{ time: 5 }] }],
+    ['managed-fields-any-fieldsv1', 'fieldsV1 holds any JSON; entries are not validated on create', { managedFields: [{ fieldsV1: 5, operation: 'Bad' }] }],
     ['finalizers-quoted', 'orphan and foregroundDeletion with an odd finalizer: the list is printed with Go quoting', { finalizers: ['foregroundDeletion', 'orphan', 'a\u2028\u0000'] }],
   ];
   for (const [k, about, md] of metaCases) pol(`fuzz-meta-${k}`, about, Object.entries(md).map(([f, v]) => [`metadata.${f}`, v] as [string, Json]));
