@@ -488,6 +488,9 @@ export function generateCorpus(): CorpusCase[] {
   // lone surrogates: Go's decoder makes them U+FFFD, in keys (so in field paths) too
   pol('fuzz-surrogate-unknown-field', 'an unknown field whose name has a lone surrogate', []);
   (cases[cases.length - 1].object.spec as Obj)['a\ud800b'] = 1;
+  pol('fuzz-unknown-field-backslash-quote', 'unknown fields named `x\\` and `y"z`: the decoder quotes them without escaping', []);
+  (cases[cases.length - 1].object.spec as Obj)['x\\'] = 1;
+  (cases[cases.length - 1].object.spec as Obj)['y"z'] = 2;
   pol('fuzz-surrogate-option-key', 'a wrong option value under a key with a lone surrogate', [['spec.options', { '>\udfff': 1 }]]);
 
   // ---- rules/_base.yaml with every rule case's patch ---------------------------------------------------------------

@@ -80,7 +80,9 @@ export async function btlsCheckDir(dir: string, ruleset = 'crd'): Promise<{ raw:
   return { raw: cli.stdout, byFile };
 }
 
-const unknownItem = /unknown field "((?:[^"\\]|\\.)*)"/g;
+// the strict decoder quotes each path as it is, without escaping (`unknown field "spec.x\"` for a key `x\`): an item
+// ends at the next `", unknown field "` or at the end of the message
+const unknownItem = /unknown field "(.*?)"(?=, unknown field "|$)/gs;
 export const isStrictDecoding = (r: ApiDryRunResult) => r.code === 400 && /strict decoding error: unknown field/.test(r.message);
 // a 400 from decoding metadata (`json: cannot unmarshal ...`, or Go's time.Parse on a timestamp): btls reports the
 // decoder's sentence as crd-decode-error
