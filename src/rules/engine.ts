@@ -11,6 +11,7 @@ import { metadataDecodeError, metadataRuleIds, validateMetadata } from './schema
 import { dropNulls, dropValidatedNulls } from './schema/nulls.js';
 import { StructuralValidator, schemaRuleIds, typesOnly, type JsonSchema } from './schema/structural.js';
 import { unknownFields } from './schema/unknown-fields.js';
+import { wellFormed } from './schema/utf8.js';
 import { loadRuleTable, type RuleSpec } from './table.js';
 import { checkParams } from './params.js';
 import type { Engine, EvaluationContext, Finding, JsonPatchOp, Severity } from './types.js';
@@ -170,8 +171,11 @@ class RuleEngine implements Engine {
     return out;
   }
 
-  evaluate(input: unknown, context: EvaluationContext = {}): Finding[] {
-    if (!this.applies(input)) return [];
+  evaluate(raw: unknown, context: EvaluationContext = {}): Finding[] {
+    if (!this.applies(raw)) return [];
+    // where the CRD is checked, lone surrogates read as U+FFFD, as the apiserver's decoder makes them (values, keys
+    // and so field paths); a review that came through the apiserver has none
+    const input = this.structural ? (wellFormed(raw) as Record<string, unknown>) : raw;
     const oldInput = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
     const decodeError = metadataDecodeError(input);
     if (decodeError) {

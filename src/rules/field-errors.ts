@@ -43,13 +43,31 @@ export function goNumber(n: number): string {
   return String(n);
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Whether Go decodes this JSON number as an int64 (the apiserver's decoder tries strconv.ParseInt on the number's
+ * text first, then float64). The text is gone here: it is taken to be the number's shortest form, String(n), which
+ * is what JSON.stringify writes and what Go writes when it re-encodes a float64. So 9007199254740994 (2^53 + 2) is
+ * an int64, 12345678901234567890 and 1e21 are not; at the very edge (2^63) the text decides, and the shortest form
+ * "9223372036854775808" is not an int64.
+ */
+export function isGoInt64(n: number): boolean {
+  if (Number.isSafeInteger(n)) return true;
+  if (!Number.isInteger(n)) return false;
+  const text = String(n);
+  if (!/^-?\d+$/.test(text)) return false;
+  const b = BigInt(text);
+  return b >= INT64_MIN && b <= INT64_MAX;
+}
+
 /** The JSON type names kube-openapi reports for decoded values. */
 export function jsonType(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'array';
-  // Go decodes a JSON number as int64 when it is one; beyond 2^53 the text is gone here, and such numbers
-  // (12345678901234567890, 1e300) are floats to Go as well
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? 'integer' : 'number';
+  // Go decodes a JSON number as int64 when it is one (2^53 + 2 too), as float64 otherwise (12345678901234567890, 1e300)
+  if (typeof v === 'number') return isGoInt64(v) ? 'integer' : 'number';
   return typeof v === 'object' ? 'object' : typeof v;
 }
 

@@ -5,12 +5,9 @@
 // are matched to objects by file). Same verdict and the same SET of `field: message` strings, or the
 // test fails and prints both sides.
 //
-// Comparison rules (the only normalisation done):
-//  - order is ignored (the apiserver iterates Go maps); duplicates count;
-//  - the apiserver answers an unknown field with HTTP 400 and one message
-//    (`... strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`); btls gives one
-//    finding per field, `spec.foo: unknown field "spec.foo"`: both sides are compared as the list of
-//    `unknown field "..."` items;
+// Comparison rules: lib/parity.ts normalise() (shared with fuzz-parity.e2e.test.ts): order ignored, duplicates
+// count, unknown fields compared as the list of `unknown field "..."` items, a metadata decoding error as the
+// decoder's sentence. Besides:
 //  - every object is placed in this test's fresh namespace on both sides (metadata.namespace set), because
 //    the apiserver refuses an object whose namespace differs from the request's or does not exist, which
 //    is no business of the CRD;
@@ -22,35 +19,17 @@
 // BTLS_E2E_CORPUS_DIR=dir keeps the written corpus there (default: a temp folder, removed afterwards);
 // the side-by-side report is also written to test/e2e/.cache/crd-parity-report.txt (git-ignored).
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { apiDryRun, apiRequest, clusterUp, freshNamespace, kubectl, parseKubectlErrors, repoRoot, resourceFor, type ApiDryRunResult } from './lib/cluster.js';
+import { btlsCheckDir, difference, mapLimit, normalise, sorted, type BtlsFileResult, type Side } from './lib/parity.js';
 import { corpusText, generateCorpus, writeCorpus, type CorpusCase } from './corpus/generate.js';
 
 const up = await clusterUp();
 if (!up && process.env.BTLS_E2E_REQUIRED === '1') throw new Error('no e2e cluster: run test/e2e/cluster.sh up');
 const d = up ? describe : describe.skip;
 
-interface BtlsFinding {
-  source: { file: string; line: number; column: number };
-  object: { apiVersion: string; kind: string; namespace: string; name: string };
-  rule: string;
-  field: string;
-  message: string;
-  severity: string;
-}
-interface BtlsReport {
-  findings: BtlsFinding[];
-  errors: { source: { file: string }; message: string }[];
-  summary: Record<string, number>;
-}
-
-interface Side {
-  allowed: boolean;
-  errors: string[];
-}
 interface Outcome {
   c: CorpusCase;
   file: string;
@@ -61,38 +40,6 @@ interface Outcome {
 }
 
 const cases = generateCorpus();
-
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
-const unknownItem = /unknown field "((?:[^"\\]|\\.)*)"/g;
-const isStrictDecoding = (r: ApiDryRunResult) => r.code === 400 && /strict decoding error: unknown field/.test(r.message);
-// a 400 from decoding metadata (`json: cannot unmarshal ...`, or Go's time.Parse on a timestamp): btls reports the
-// decoder's sentence as crd-decode-error
-const decodeError = /cannot be handled as a BackendTLSPolicy: ((?:json: |parsing time ).*)$/;
 
 function inNamespace(o: CorpusCase['object'], ns: string): CorpusCase['object'] {
   const c = structuredClone(o);
@@ -132,9 +79,6 @@ function notServed(e: Error): ApiDryRunResult {
   return { allowed: false, errors: [e.message], raw: '', code: 404, reason: 'NotFound', message: e.message, status: undefined };
 }
 
-const sorted = (xs: string[]) => [...xs].sort();
-const sameMultiset = (a: string[], b: string[]) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
-
 function sideBySide(o: Omit<Outcome, 'diff'>, why: string): string {
   const lines = [`### ${o.c.id} (${o.file}): ${why}`, `    about: ${o.c.about}`];
   lines.push(o.api.note !== undefined ? `    kubectl apply --dry-run=server (exit ${o.api.code}): ${o.api.allowed ? 'allowed' : 'denied'}` : `    apiserver (HTTP ${o.api.code}): ${o.api.allowed ? 'allowed' : 'denied'}`);
@@ -159,52 +103,26 @@ d('CRD parity: kube-apiserver vs btls check --ruleset crd', () => {
     const files = writeCorpus(dir, cases, (c) => inNamespace(c.object, ns));
 
     const [cli, apiResults] = await Promise.all([
-      run(process.execPath, [join(repoRoot, 'bin', 'btls'), 'check', '--ruleset', 'crd', '--output', 'json', dir]),
+      btlsCheckDir(dir),
       mapLimit(cases, 6, (c) =>
         (c.rawEdits ? kubectlDryRunText(corpusText(c, inNamespace(c.object, ns)), ns) : apiDryRun(inNamespace(c.object, ns), { namespace: ns })).catch((e: Error) => notServed(e)),
       ),
     ]);
-    btlsRaw = cli.stdout;
-    if (cli.code !== 0 && cli.code !== 1) throw new Error(`btls check exited ${cli.code}: ${cli.stderr}`);
-    const report = JSON.parse(cli.stdout) as BtlsReport;
-    const byFile = new Map<string, BtlsFinding[]>();
-    for (const f of report.findings) {
-      const k = basename(f.source.file);
-      byFile.set(k, [...(byFile.get(k) ?? []), f]);
-    }
-    const errorsByFile = new Map<string, string[]>();
-    for (const e of report.errors) errorsByFile.set(basename(e.source.file), [...(errorsByFile.get(basename(e.source.file)) ?? []), e.message]);
+    btlsRaw = cli.raw;
+    const none: BtlsFileResult = { findings: [], inputErrors: [] };
 
     cases.forEach((c, i) => {
       const file = files[i];
       const api = apiResults[i];
-      const findings = byFile.get(file) ?? [];
-      const inputErrors = errorsByFile.get(file) ?? [];
-      const deny = findings.filter((f) => f.severity === 'deny');
-      const btlsAllowed = deny.length === 0 && inputErrors.length === 0;
-      let apiErrors = api.errors;
-      let btlsErrors = [...deny.map((f) => `${f.field}: ${f.message}`), ...inputErrors.map((m) => `(input error) ${m}`)];
-      const decode = api.code === 400 ? decodeError.exec(api.message) : null;
-      if (decode) {
-        apiErrors = [decode[1]];
-        btlsErrors = [...deny.map((f) => (f.rule === 'crd-decode-error' ? f.message : `${f.field}: ${f.message}`)), ...inputErrors.map((m) => `(input error) ${m}`)];
-      } else if (isStrictDecoding(api)) {
-        apiErrors = [...api.message.matchAll(unknownItem)].map((m) => m[0]);
-        btlsErrors = [
-          ...deny.map((f) => (f.rule === 'crd-unknown-field' ? f.message : `${f.field}: ${f.message}`)),
-          ...inputErrors.map((m) => `(input error) ${m}`),
-        ];
-      }
+      const n = normalise(api, cli.byFile.get(file) ?? none);
       const o: Omit<Outcome, 'diff'> = {
         c,
         file,
-        api: { allowed: api.allowed, errors: apiErrors, code: api.code, ...(api.reason === 'kubectl' ? { note: api.message } : {}) },
-        btls: { allowed: btlsAllowed, errors: btlsErrors, rules: [...new Set(findings.map((f) => f.rule))] },
+        api: { ...n.api, code: api.code, ...(api.reason === 'kubectl' ? { note: api.message } : {}) },
+        btls: { ...n.btls, rules: n.rules },
       };
-      let diff = '';
-      if (o.api.allowed !== o.btls.allowed) diff = sideBySide(o, 'VERDICT differs');
-      else if (!c.verdictOnly && !sameMultiset(o.api.errors, o.btls.errors)) diff = sideBySide(o, 'error strings differ');
-      outcomes.set(c.id, { ...o, diff });
+      const why = difference(n, Boolean(c.verdictOnly));
+      outcomes.set(c.id, { ...o, diff: why ? sideBySide(o, why) : '' });
     });
 
     const diffs = [...outcomes.values()].filter((o) => o.diff);

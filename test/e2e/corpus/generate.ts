@@ -462,6 +462,37 @@ export function generateCorpus(): CorpusCase[] {
   pol('quote-unknown-field-newline', 'unknown field with a newline in its name', []);
   (cases[cases.length - 1].object.spec as Obj)['a\nb'] = 1;
 
+  // ---- found by the differential fuzzer (fuzz-parity.e2e.test.ts), minimised ---------------------------------------
+  // numbers: Go decodes an integral number as int64 when its text fits one, beyond JavaScript's safe integers too
+  pol('fuzz-type-kind-int64-beyond-2-53', 'targetRef kind 2^53 + 2: an int64 to Go ("integer")', [['spec.targetRefs.0.kind', 9007199254740994]]);
+  pol('fuzz-type-option-int64-beyond-2-53', 'an option value 2^53 + 2 under the empty key', [['spec.options', { '': 9007199254740994 }]]);
+  // metadata: decoded after the apiserver re-encodes it, so in sorted key order; a timestamp error stops the decoder
+  const metaCases: [string, string, Obj][] = [
+    ['uid-number', 'metadata.uid a number (types.UID)', { uid: 5 }],
+    ['generation-float', 'metadata.generation 1.5 (the number is printed)', { generation: 1.5 }],
+    ['generation-overflow', 'metadata.generation 1e20 (out of int64, printed)', { generation: 1e20 }],
+    ['grace-tiny', 'metadata.deletionGracePeriodSeconds 1e-7', { deletionGracePeriodSeconds: 1e-7 }],
+    ['labels-sorted', 'two bad label values: the first in sorted key order is reported', { labels: { dte3ou4xv: false, Secret: 0 } }],
+    ['fields-sorted', 'uid and annotations both wrong: annotations comes first in sorted order', { uid: 5, annotations: { a: 1 } }],
+    ['timestamp-number', 'creationTimestamp a number: fails as a string', { creationTimestamp: 5 }],
+    ['timestamp-stops', 'annotations wrong, then creationTimestamp an object: the timestamp error wins', { annotations: { a: 1 }, creationTimestamp: {} }],
+    ['owner-fields-sorted', 'owner reference uid and controller both wrong: controller first', { ownerReferences: [{ uid: 5, controller: 'x' }] }],
+    ['managed-fields-string', 'managedFields a string', { managedFields: 'x' }],
+    ['managed-fields-manager', 'a managedFields entry with a numeric manager', { managedFields: [{ manager: 5 }] }],
+    ['managed-fields-time-stops', 'a bad manager, then an entry whose time does not parse: the time error wins', { managedFields: [{ manager: 5 }, { time: 'x' }] }],
+    ['managed-fields-time-number', 'a managedFields entry with a numeric time', { managedFields: [{ time: 5 }] }],
+    ['managed-fields-any-fieldsv1', 'fieldsV1 holds any JSON; entries are not validated on create', { managedFields: [{ fieldsV1: 5, operation: 'Bad' }] }],
+    ['finalizers-quoted', 'orphan and foregroundDeletion with an odd finalizer: the list is printed with Go quoting', { finalizers: ['foregroundDeletion', 'orphan', 'a\u2028\u0000'] }],
+  ];
+  for (const [k, about, md] of metaCases) pol(`fuzz-meta-${k}`, about, Object.entries(md).map(([f, v]) => [`metadata.${f}`, v] as [string, Json]));
+  // lone surrogates: Go's decoder makes them U+FFFD, in keys (so in field paths) too
+  pol('fuzz-surrogate-unknown-field', 'an unknown field whose name has a lone surrogate', []);
+  (cases[cases.length - 1].object.spec as Obj)['a\ud800b'] = 1;
+  pol('fuzz-unknown-field-backslash-quote', 'unknown fields named `x\\` and `y"z`: the decoder quotes them without escaping', []);
+  (cases[cases.length - 1].object.spec as Obj)['x\\'] = 1;
+  (cases[cases.length - 1].object.spec as Obj)['y"z'] = 2;
+  pol('fuzz-surrogate-option-key', 'a wrong option value under a key with a lone surrogate', [['spec.options', { '>\udfff': 1 }]]);
+
   // ---- rules/_base.yaml with every rule case's patch ---------------------------------------------------------------
   const seen = new Map<string, number>();
   const unique = (stem: string) => {
