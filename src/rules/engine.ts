@@ -176,7 +176,8 @@ class RuleEngine implements Engine {
     // where the CRD is checked, lone surrogates read as U+FFFD, as the apiserver's decoder makes them (values, keys
     // and so field paths); a review that came through the apiserver has none
     const input = this.structural ? (wellFormed(raw) as Record<string, unknown>) : raw;
-    const oldInput = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    const oldRaw = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    const oldInput = this.structural && oldRaw !== undefined ? wellFormed(oldRaw) : oldRaw;
     const decodeError = metadataDecodeError(input);
     if (decodeError) {
       // an HTTP 400 while decoding: nothing else is looked at

@@ -109,6 +109,12 @@ describe('lone surrogates are U+FFFD, as Go decodes them', () => {
     ]);
   });
 
+  it('in the old object too: an unchanged value with one is ratcheted on UPDATE, as the apiserver does', () => {
+    const bad = (p: any) => (p.spec.targetRefs[0].sectionName = 'a\ud800');
+    const findings = crd.evaluate(policy(bad), { operation: 'UPDATE', oldObject: policy(bad) });
+    expect(findings.map((f) => `${f.field}: ${f.message}`)).toEqual([]);
+  });
+
   it('in a value, which then fails its pattern as U+FFFD', () => {
     expect(strings(policy((p) => (p.spec.targetRefs[0].sectionName = 'a\ud800')))).toEqual([
       `spec.targetRefs[0].sectionName: Invalid value: "a\ufffd": spec.targetRefs[0].sectionName in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'`,
