@@ -22,6 +22,7 @@ import { errored } from '../admission/response.js';
 import { mutateRequest, objectName, validateRequest, type ReviewResult } from '../admission/review.js';
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
 import type { Engine, Finding } from '../rules/types.js';
+import { DEFAULT_MAX_CONNECTIONS } from './defaults.js';
 import { ERRORS, WebhookError, type ErrorBody, type ErrorCode } from './errors.js';
 import { scanJsonText } from './json.js';
 import { createMetrics, type WebhookMetrics } from './metrics.js';
@@ -51,6 +52,8 @@ export const SERVER_DEFAULTS = {
    * client, not the server, closes an idle connection: no request races a server-side close
    */
   keepAliveTimeoutMs: 100_000,
+  /** open connections at once (see defaults.ts) */
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
 } as const;
 
 export interface ServerOptions {
@@ -68,6 +71,7 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  maxConnections?: number;
   /** defaults to a fresh registry with process metrics */
   metrics?: WebhookMetrics;
 }
@@ -102,6 +106,9 @@ declare module 'fastify' {
 
 /** a body over the limit but under this many limits is read and dropped after the 413 (lingerOverBody) */
 const LINGER_BODY_LIMITS = 4;
+
+/** dropped connections are counted each, and logged at most this often */
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 /** bodies over this are scanned before parsing, and share the largeBodyBytesInFlight budget */
 const LARGE_BODY = 64 * 1024;
@@ -215,6 +222,20 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   app.addHook('onClose', (_instance, done) => {
     certs.stop();
     done();
+  });
+
+  app.server.maxConnections = opts.maxConnections ?? SERVER_DEFAULTS.maxConnections;
+  // a flood of connections would log a line each: counted each, logged at most every DROP_LOG_INTERVAL_MS
+  let dropped = 0;
+  let droppedLoggedAt = -Infinity;
+  app.server.on('drop', () => {
+    metrics.connectionsDropped.inc();
+    dropped++;
+    const now = performance.now();
+    if (now - droppedLoggedAt < DROP_LOG_INTERVAL_MS) return;
+    log.warn({ dropped, maxConnections: app.server.maxConnections }, 'connections closed at accept: too many open');
+    dropped = 0;
+    droppedLoggedAt = now;
   });
 
   // Node closes the connection on a non-TLS first record; answer in plain HTTP first, as Go's servers do,

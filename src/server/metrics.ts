@@ -10,6 +10,7 @@ export interface WebhookMetrics {
   warnings: Counter<'rule'>;
   latency: FixedLabelHistogram<'validate' | 'mutate'>;
   rejected: Counter<'code'>;
+  connectionsDropped: Counter;
   tlsReloads: Counter<'result'>;
   certNotAfter: Gauge;
 }
@@ -49,6 +50,11 @@ export function createMetrics(registry = new Registry()): WebhookMetrics {
       name: 'btls_http_rejected_requests_total',
       help: 'Requests answered with an HTTP error before any review (bad JSON, too large, wrong content type, ...), by error code.',
       labelNames: ['code'],
+      registers,
+    }),
+    connectionsDropped: new Counter({
+      name: 'btls_http_dropped_connections_total',
+      help: 'Connections closed as they were accepted, because --max-connections were open already.',
       registers,
     }),
     tlsReloads: new Counter({

@@ -7,7 +7,7 @@ import { run } from '../../src/cli/program.js';
 import { call, makePki } from './helpers.js';
 import { bufferIo } from '../cli/buffer-io.js';
 
-const defaults = { port: '8443', host: '127.0.0.1', crdRules: 'auto', shutdownDelay: '0', logLevel: 'info' };
+const defaults = { port: '8443', host: '127.0.0.1', crdRules: 'auto', shutdownDelay: '0', maxConnections: '1024', logLevel: 'info' };
 
 describe('parseServeOptions', () => {
   it('resolves paths against the working directory', () => {
@@ -22,6 +22,7 @@ describe('parseServeOptions', () => {
         ruleset: 'crd',
         crdRules: 'auto',
         shutdownDelayMs: 0,
+        maxConnections: 1024,
         logLevel: 'info',
       },
     });
@@ -34,6 +35,8 @@ describe('parseServeOptions', () => {
     [{ ruleset: 'strict' }, '--ruleset must be "crd" or "default", got "strict"'],
     [{ crdRules: 'maybe' }, '--crd-rules must be one of auto, enforce, skip, got "maybe"'],
     [{ shutdownDelay: '5s' }, '--shutdown-delay must be a number of seconds, got "5s"'],
+    [{ maxConnections: '0' }, '--max-connections must be a number from 1 to 9999999, got "0"'],
+    [{ maxConnections: 'lots' }, '--max-connections must be a number from 1 to 9999999, got "lots"'],
     [{ logLevel: 'loud' }, '--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
   ])('is a usage error when %j', (patch, error) => {
     expect(parseServeOptions({ ...defaults, ...patch }, '/w')).toEqual({ error });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode, type Io } from '../io.js';
 import type { CommandOutcome } from '../program.js';
 import type { Engine } from '../../rules/types.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../../server/defaults.js';
 // values only: the engine module itself is imported when the server starts
 import { crdRulesModes, type CrdRulesMode } from '../../rules/crd-rules-mode.js';
 import { addWriterOptions, writerConfig, writerFlagNames, type WriterConfig, type WriterFlags } from './writer-options.js';
@@ -17,6 +18,7 @@ interface RawOptions {
   ruleset?: string;
   crdRules: string;
   shutdownDelay: string;
+  maxConnections: string;
   logLevel: string;
 }
 
@@ -30,6 +32,7 @@ export interface ServeConfig {
   ruleset?: 'crd' | 'default';
   crdRules: CrdRulesMode;
   shutdownDelayMs: number;
+  maxConnections: number;
   logLevel: string;
 }
 
@@ -48,6 +51,7 @@ export function parseServeOptions(raw: RawOptions, cwd: string): { config: Serve
     return { error: `--crd-rules must be one of ${crdRulesModes.join(', ')}, got "${raw.crdRules}"` };
   }
   if (!/^\d+(\.\d+)?$/.test(raw.shutdownDelay)) return { error: `--shutdown-delay must be a number of seconds, got "${raw.shutdownDelay}"` };
+  if (!/^[1-9]\d{0,6}$/.test(raw.maxConnections)) return { error: `--max-connections must be a number from 1 to 9999999, got "${raw.maxConnections}"` };
   if (!LOG_LEVELS.includes(raw.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${raw.logLevel}"` };
   return {
     config: {
@@ -61,6 +65,7 @@ export function parseServeOptions(raw: RawOptions, cwd: string): { config: Serve
       ...(raw.ruleset !== undefined ? { ruleset: raw.ruleset } : {}),
       crdRules: raw.crdRules as CrdRulesMode,
       shutdownDelayMs: Math.round(Number(raw.shutdownDelay) * 1000),
+      maxConnections: Number(raw.maxConnections),
       logLevel: raw.logLevel,
     },
   };
@@ -82,6 +87,7 @@ export function register(program: Command, io: Io, outcome: CommandOutcome): voi
       'auto',
     )
     .option('--shutdown-delay <seconds>', 'on SIGTERM, fail /readyz this long before closing (endpoint propagation)', '0')
+    .option('--max-connections <n>', 'open connections at once; past it new ones are closed at accept', String(DEFAULT_MAX_CONNECTIONS))
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
     .option('--status-writer', 'also run the BackendTLSPolicy status writer in this process (the flags of `btls controller` below; its metrics on /metrics)');
   addWriterOptions(cmd, { controllerNameRequired: false }).action(async (raw: RawOptions & WriterFlags & { statusWriter?: boolean }) => {
@@ -164,6 +170,7 @@ async function serve(raw: RawOptions, io: Io, writer?: WriterConfig): Promise<nu
       host: config.host,
       port: config.port,
       shutdownDelayMs: config.shutdownDelayMs,
+      maxConnections: config.maxConnections,
       handleSignals: true,
     });
   } catch (err) {
