@@ -119,7 +119,5 @@ function typeName(v: unknown): string {
 
 /** A value from the body, quoted and cut short: it is echoed in an error message. */
 function quote(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = typeof v === 'string' ? JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v) : typeName(v);
-  return s;
+  return typeof v === 'string' ? JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v) : typeName(v);
 }

@@ -15,10 +15,10 @@ export const POLICY_KIND = 'BackendTLSPolicy';
  */
 export const LIMITS = { causes: 100, messageChars: 2048, totalMessageChars: 16384, warnings: 50 } as const;
 
-const REASON_BY_CODE: Record<number, string> = {
+/** The codes `errored` answers with; a denial (422 Invalid) is `denied`'s. */
+type ErrorCode = 400 | 500;
+const REASON_BY_CODE: Record<ErrorCode, string> = {
   400: 'BadRequest',
-  403: 'Forbidden',
-  422: 'Invalid',
   500: 'InternalError',
 };
 
@@ -58,13 +58,12 @@ export function denied(findings: Finding[], name: string): Decision {
 }
 
 /** Admit with an RFC 6902 patch (base64 of the JSON array); no patch at all when there is nothing to change. */
-export function patched(ops: JsonPatchOp[], warnings: string[] = []): Decision {
-  if (ops.length === 0) return allowed(warnings);
+export function patched(ops: JsonPatchOp[]): Decision {
+  if (ops.length === 0) return allowed();
   return {
     allowed: true,
     patchType: 'JSONPatch',
     patch: Buffer.from(JSON.stringify(ops.map(rfc6902)), 'utf8').toString('base64'),
-    ...(warnings.length > 0 ? { warnings: boundWarnings(warnings) } : {}),
   };
 }
 
@@ -78,8 +77,8 @@ function rfc6902(op: JsonPatchOp): JsonPatchOp {
  * The review could not be processed (malformed request: 400; our own failure: 500). Not a verdict on the
  * object: the apiserver shows `message` to the user and applies no failurePolicy (the webhook did answer).
  */
-export function errored(code: number, message: string): Decision {
-  return { allowed: false, status: { code, reason: REASON_BY_CODE[code] ?? 'InternalError', message: truncate(message) } };
+export function errored(code: ErrorCode, message: string): Decision {
+  return { allowed: false, status: { code, reason: REASON_BY_CODE[code], message: truncate(message) } };
 }
 
 /** `field: message` for each warn-severity finding, as the warnings kubectl prints. */

@@ -54,24 +54,22 @@ export function parseBundle(pem: string): Parsed {
   if (hit) return hit;
   let result: Parsed;
   try {
+    // throws on text without a PEM block: decode never returns an empty list
     const blocks = forge.pem.decode(pem);
-    if (blocks.length === 0) result = { ok: false, why: 'holds no PEM block' };
+    const bad = blocks.findIndex((b) => b.type !== 'CERTIFICATE');
+    if (bad >= 0) result = { ok: false, why: `PEM block ${bad + 1} is a ${blocks[bad]!.type}, not a CERTIFICATE` };
     else {
-      const bad = blocks.findIndex((b) => b.type !== 'CERTIFICATE');
-      if (bad >= 0) result = { ok: false, why: `PEM block ${bad + 1} is a ${blocks[bad]!.type}, not a CERTIFICATE` };
-      else {
-        const certs: ParsedCert[] = [];
-        let failed: string | undefined;
-        blocks.forEach((b, i) => {
-          if (failed) return;
-          try {
-            certs.push(parseOne(b.body));
-          } catch (err) {
-            failed = `certificate ${i + 1} does not parse: ${err instanceof Error ? err.message : String(err)}`;
-          }
-        });
-        result = failed ? { ok: false, why: failed } : { ok: true, certs };
-      }
+      const certs: ParsedCert[] = [];
+      let failed: string | undefined;
+      blocks.forEach((b, i) => {
+        if (failed) return;
+        try {
+          certs.push(parseOne(b.body));
+        } catch (err) {
+          failed = `certificate ${i + 1} does not parse: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      });
+      result = failed ? { ok: false, why: failed } : { ok: true, certs };
     }
   } catch (err) {
     result = { ok: false, why: `is not PEM: ${err instanceof Error ? err.message : String(err)}` };

@@ -49,6 +49,48 @@ describe('parseAdmissionReview', () => {
   it('accepts DELETE with a null object', () => {
     expect(parseAdmissionReview(withRequest({ operation: 'DELETE', object: null, oldObject: goodPolicy() })).kind).toBe('ok');
   });
+
+  it.each([
+    ['CONNECT with no object', { operation: 'CONNECT', object: undefined }],
+    ['DELETE with no object at all', { operation: 'DELETE', object: undefined, oldObject: goodPolicy() }],
+    ['no dryRun field (it is optional)', { dryRun: undefined }],
+    ['CREATE with no oldObject field', { oldObject: undefined }],
+    ['a uid of exactly 128 characters', { uid: 'u'.repeat(128) }],
+  ])('accepts %s', (_name, patch) => {
+    expect(parseAdmissionReview(withRequest(patch)).kind).toBe('ok');
+  });
+
+  it.each([
+    ['a numeric namespace', { namespace: 5 }, /^malformed AdmissionReview: request.namespace must be a string, got a number$/],
+    ['a boolean subResource', { subResource: true }, /request.subResource must be a string, got a boolean/],
+    ['kind without version', { kind: { group: 'g', kind: 'K' } }, /request.kind.version must be a string, got nothing/],
+    ['kind with a numeric kind', { kind: { group: 'g', version: 'v1', kind: 1 } }, /request.kind.kind must be a string, got a number/],
+    ['no object on UPDATE', { operation: 'UPDATE', object: undefined, oldObject: goodPolicy() }, /request.object must be an object on UPDATE, got nothing/],
+    ['a string object on DELETE', { operation: 'DELETE', object: 'x' }, /request.object must be an object or null, got a string/],
+    ['an array oldObject on CREATE', { oldObject: [] }, /request.oldObject must be an object or null, got an array/],
+  ])('names the field at fault for %s', (_name, patch, message) => {
+    const r = parseAdmissionReview(withRequest(patch));
+    expect(r).toMatchObject({ kind: 'errored', uid: 'u' });
+    expect(r.kind === 'errored' && r.message).toMatch(message);
+  });
+
+  it('keeps the well-typed fields of a malformed request for the log and the metrics', () => {
+    expect(parseAdmissionReview(withRequest({ operation: 'UPDATE', name: 'p', namespace: 'ns', oldObject: 7 }))).toMatchObject({
+      kind: 'errored',
+      facts: { operation: 'UPDATE', name: 'p', namespace: 'ns' },
+    });
+    const r = parseAdmissionReview(withRequest({ operation: 'PATCH', name: 5, namespace: null }));
+    expect(r.kind === 'errored' && r.facts).toEqual({});
+  });
+
+  it('echoes at most 64 characters of a value it quotes', () => {
+    const at = (apiVersion: string) => {
+      const r = parseAdmissionReview({ apiVersion, kind: 'AdmissionReview', request: { uid: 'u' } });
+      return r.kind === 'bad-request' ? r.message : '';
+    };
+    expect(at('v'.repeat(64))).toContain(`unsupported apiVersion "${'v'.repeat(64)}":`);
+    expect(at('v'.repeat(10_000))).toContain(`unsupported apiVersion "${'v'.repeat(64)}...":`);
+  });
 });
 
 describe('response constructors', () => {
@@ -107,5 +149,22 @@ describe('response constructors', () => {
 
   it('warnings drop control characters (the apiserver would drop the whole warning)', () => {
     expect(allowed(['a:\u0007 b\nc']).warnings).toEqual(['a:  b c']);
+  });
+
+  it('denied() without warn findings carries no warnings field', () => {
+    expect(denied([f(1)], 'p')).not.toHaveProperty('warnings');
+  });
+
+  it(`keeps the first ${LIMITS.warnings} warnings and counts the rest`, () => {
+    const ws = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`);
+    expect(allowed(ws(LIMITS.warnings)).warnings).toEqual(ws(LIMITS.warnings));
+    const out = allowed(ws(LIMITS.warnings + 10)).warnings;
+    expect(out).toEqual([...ws(LIMITS.warnings), '10 more warnings not shown']);
+  });
+
+  it(`cuts a message past ${LIMITS.messageChars} characters and says how long it was`, () => {
+    const exact = 'm'.repeat(LIMITS.messageChars);
+    expect(errored(400, exact).status?.message).toBe(exact);
+    expect(errored(400, `${exact}xyz`).status?.message).toBe(`${exact}... (truncated, ${LIMITS.messageChars + 3} chars)`);
   });
 });

@@ -141,6 +141,65 @@ describe('review (validating)', () => {
     expect(res.status?.message).toContain('spec.validation.hostname: Invalid value: "integer": spec.validation.hostname in body must be of type string: "integer"');
   });
 
+  it('denies when deny and warn findings come together, and keeps the warning', () => {
+    const p = withSpec((s) => ((s.validation.hostname = '10.1.2.3'), (s.validation.caCertificateRefs[0].kind = 'Secret')));
+    const result = validateRequest(requestOf(p), engine);
+    expect(result.verdict).toBe('denied');
+    expect(result.response.allowed).toBe(false);
+    expect(result.response.status?.details?.causes?.map((c) => c.field)).toEqual(['spec.validation.hostname']);
+    expect(result.response.warnings).toHaveLength(1);
+    expect(result.findings.map((f) => f.severity).sort()).toEqual(['deny', 'warn']);
+  });
+
+  it('reports the verdict, findings and patch operations the server logs and counts', () => {
+    expect(validateRequest(requestOf(goodPolicy()), engine)).toEqual({ response: expect.anything(), verdict: 'allowed', findings: [], ops: [] });
+    const bad = validateRequest(requestOf(badPolicy()), engine);
+    expect(bad).toMatchObject({ verdict: 'denied', ops: [] });
+    expect(bad.findings.map((f) => f.field)).toEqual(['spec.validation.hostname', 'spec.validation.subjectAltNames[0].hostname']);
+    const broken: Engine = { ruleset: 'broken', evaluate: () => { throw new Error('boom'); }, mutate: () => { throw new Error('bang'); } };
+    expect(validateRequest(requestOf(goodPolicy()), broken)).toEqual({ response: expect.anything(), verdict: 'errored', findings: [], ops: [] });
+    expect(mutateRequest(requestOf(goodPolicy()), broken)).toEqual({ response: expect.anything(), verdict: 'errored', findings: [], ops: [] });
+    const upper = withSpec((s) => (s.validation.hostname = 'DEV.example.com'));
+    const m = mutateRequest(requestOf(upper), engine);
+    expect(m).toMatchObject({ verdict: 'patched', findings: [] });
+    expect(m.ops).toEqual([expect.objectContaining({ op: 'replace', path: '/spec/validation/hostname', value: 'dev.example.com' })]);
+    expect(mutateRequest(requestOf(goodPolicy()), engine)).toEqual({ response: expect.anything(), verdict: 'allowed', findings: [], ops: [] });
+  });
+
+  it('skips with no findings and no patch operations', () => {
+    const req = requestOf(badPolicy(), { operation: 'DELETE', oldObject: badPolicy() });
+    expect(validateRequest(req, engine)).toEqual({ response: { uid: req.uid, allowed: true }, verdict: 'allowed', findings: [], ops: [], skipped: 'operation' });
+    expect(mutateRequest(req, engine)).toEqual({ response: { uid: req.uid, allowed: true }, verdict: 'allowed', findings: [], ops: [], skipped: 'operation' });
+  });
+
+  it.each([
+    ['a BackendTLSPolicy of another API group', { group: 'gateway.networking.x-k8s.io', version: 'v1alpha3', kind: 'BackendTLSPolicy' }],
+    ['another kind of the Gateway API group', { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute' }],
+  ])('skips %s as another kind', (_name, kind) => {
+    const obj = { ...badPolicy(), apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind };
+    expect(validateRequest(requestOf(obj, { kind }), engine)).toMatchObject({ verdict: 'allowed', skipped: 'kind' });
+  });
+
+  it('evaluates a request whose subResource is empty (the main resource)', () => {
+    const res = validateRequest({ ...requestOf(badPolicy()), subResource: '' }, engine);
+    expect(res.verdict).toBe('denied');
+    expect(res.skipped).toBeUndefined();
+  });
+
+  it('names the object from its metadata when the request carries no name (generateName)', () => {
+    const p = badPolicy();
+    const { name: _name, ...rest } = requestOf(p);
+    const res = review(rest as AdmissionRequest, engine);
+    expect(res.status?.message).toMatch(/^BackendTLSPolicy\.gateway\.networking\.k8s\.io "tls-upstream-dev" is invalid: /);
+    delete (p.metadata as { name?: string }).name;
+    const { name: _n2, ...generated } = requestOf({ ...p, metadata: { ...p.metadata, generateName: 'tls-' } });
+    expect(review(generated as AdmissionRequest, engine).status?.details?.name).toBe('');
+    // a review posted straight to the webhook: neither name is there, and the answer is still a denial
+    const { metadata: _m, ...bare } = badPolicy();
+    const { name: _n3, ...nameless } = requestOf(bare);
+    expect(review(nameless as AdmissionRequest, engine)).toMatchObject({ allowed: false, status: { code: 422, details: { name: '' } } });
+  });
+
   it('answers errored 500 (not a crash) when the engine throws', () => {
     const broken: Engine = { ruleset: 'broken', evaluate: () => { throw new Error('boom'); }, mutate: () => { throw new Error('bang'); } };
     const v: AdmissionResponse = review(requestOf(goodPolicy(), { uid: 'x' }), broken);
