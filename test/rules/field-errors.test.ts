@@ -21,9 +21,11 @@ describe('Go value printing', () => {
     expect(formatValue(n)).toBe(want);
   });
 
-  it('takes integers past 2^53 as floats, as Go decodes them', () => {
-    expect(jsonType(2 ** 53)).toBe('number');
+  it('takes integral numbers as int64 up to 2^63, as Go decodes them, and larger ones as floats', () => {
     expect(jsonType(2 ** 53 - 1)).toBe('integer');
+    expect(jsonType(2 ** 53)).toBe('integer');
+    expect(jsonType(2 ** 63)).toBe('number');
+    expect(jsonType(1.5)).toBe('number');
   });
 
   it('prints maps with their keys sorted, as %#v does', () => {
