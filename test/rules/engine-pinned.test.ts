@@ -16,7 +16,8 @@ const policy = (patch: (p: any) => void = () => {}) => {
   return p;
 };
 const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
-const manyUnknown = (p: any) => Object.assign(p.spec, Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`x${i}`, 1])));
+const unknown = (n: number) => (p: any) => Object.assign(p.spec, Object.fromEntries(Array.from({ length: n }, (_, i) => [`x${i}`, 1])));
+const manyUnknown = unknown(150);
 const tooMany = (n: number) => ({ rule: 'btls-too-many-findings', field: '<nil>', message: `Too many: ${n}: only the first ${maxFindingsPerObject} errors are shown`, severity: 'deny', reason: 'FieldValueTooMany' });
 
 describe('what the engine looks at', () => {
@@ -44,6 +45,12 @@ describe('severity overrides from the config', () => {
 });
 
 describe('the findings cap', () => {
+  it('lets exactly 100 findings through with no note', () => {
+    const got = loadEngine({ ruleset: 'crd' }).evaluate(policy(unknown(maxFindingsPerObject)));
+    expect(got).toHaveLength(maxFindingsPerObject);
+    expect(got.every((f) => f.rule === 'crd-unknown-field')).toBe(true);
+  });
+
   it('holds for unknown fields under the rule set crd', () => {
     const got = loadEngine({ ruleset: 'crd' }).evaluate(policy(manyUnknown));
     expect(got).toHaveLength(maxFindingsPerObject + 1);

@@ -100,7 +100,7 @@ describe('the findings cap', () => {
     });
   });
 
-  it('does not note "Too many" for exactly 100 findings, and counts the whole rule that makes the 101st', () => {
+  it('does not note "Too many" under the cap, and counts the whole rule that makes the 101st', () => {
     expect(engine.evaluate(refs(33)).filter((f) => f.rule === 'btls-too-many-findings')).toEqual([]);
     const got = engine.evaluate(refs(50));
     expect(got).toHaveLength(101);
@@ -176,5 +176,23 @@ describe('mutations that cannot apply', () => {
 
   it('make no patch: a condition that cannot be evaluated, a field of a list, a value for the whole object', () => {
     expect(engine.mutate(policy())).toEqual([]);
+  });
+});
+
+describe('a mutation on a node an earlier one changed', () => {
+  const engine = loadEngine({
+    ruleset: 't',
+    crdRules: 'skip',
+    rulesDir: table({
+      'a-upper': "path: spec.validation.hostname\nmutation: {value: \"'UPPER.example.com'\"}\nmessage: a\nrule: 'true'",
+      'b-lower': "path: spec.validation.hostname\nmutation: {value: 'self.lowerAscii()'}\nmessage: b\nrule: 'true'",
+    }),
+  });
+
+  it('sees the changed node as its self', () => {
+    expect(engine.mutate(policy()).map((op) => [op.rule, (op as { value: unknown }).value])).toEqual([
+      ['a-upper', 'UPPER.example.com'],
+      ['b-lower', 'upper.example.com'],
+    ]);
   });
 });
