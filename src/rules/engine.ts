@@ -176,7 +176,9 @@ class RuleEngine implements Engine {
     // where the CRD is checked, lone surrogates read as U+FFFD, as the apiserver's decoder makes them (values, keys
     // and so field paths); a review that came through the apiserver has none
     const input = this.structural ? (wellFormed(raw) as Record<string, unknown>) : raw;
-    const oldRaw = context.operation === 'UPDATE' || context.oldObject !== undefined ? context.oldObject : undefined;
+    // the old object only on UPDATE (or where no operation is named): on CREATE there is none, whatever a caller
+    // passes, so transition rules do not run and nothing is ratcheted against it
+    const oldRaw = context.operation === undefined || context.operation === 'UPDATE' ? context.oldObject : undefined;
     const oldInput = this.structural && oldRaw !== undefined ? wellFormed(oldRaw) : oldRaw;
     const decodeError = metadataDecodeError(input);
     if (decodeError) {

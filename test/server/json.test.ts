@@ -74,4 +74,18 @@ describe('list bounds', () => {
     expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: 'request.userInfo.groups', length: 3 });
     expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 3 })).toBeUndefined();
   });
+
+  it('names a list that is the body, or the object under review, <root>', () => {
+    expect(findBoundsViolation([1, 2, 3], { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: '<root>', length: 3 });
+    expect(findBoundsViolation({ request: { object: [1, 2, 3] } }, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: '<root>', length: 3 });
+  });
+
+  it('reports the first oversized list in document order, with its index path', () => {
+    const body = { request: { object: { spec: { a: [{ b: [1, 2, 3] }], c: [1, 2, 3, 4] } } } };
+    expect(findBoundsViolation(body, { maxDepth: 64, maxListItems: 2 })).toEqual({ kind: 'list', path: 'spec.a[0].b', length: 3 });
+  });
+
+  it('finds a prototype key in a list of the old object', () => {
+    expect(findBoundsViolation(JSON.parse('{"request":{"oldObject":{"spec":{"a":[1,{"__proto__":{}}]}}}}'), { maxDepth: 64, maxListItems: 100 })).toEqual({ kind: 'prototype-key' });
+  });
 });
