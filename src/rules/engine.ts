@@ -264,7 +264,18 @@ class RuleEngine implements Engine {
     }
     if (isErr(result)) message = `${message} (rule could not be evaluated: ${result.message})`;
     const printed = spec.value === 'self' ? formatValue(pick(node, spec.fieldPath)) : goQuote(spec.valueType ?? jsonType(node));
-    return fieldError.invalidRaw({ rule: spec.id, field: joinField(field, spec.fieldPath), severity: rule.severity }, printed, message, spec.reason ?? 'FieldValueInvalid');
+    const at = { rule: spec.id, field: joinField(field, spec.fieldPath), severity: rule.severity };
+    // as the apiserver words a failed x-kubernetes-validations rule by its reason (fieldErrorForReason)
+    switch (spec.reason) {
+      case 'FieldValueForbidden':
+        return fieldError.forbidden(at, message);
+      case 'FieldValueRequired':
+        return fieldError.required(at, message);
+      case 'FieldValueDuplicate':
+        return fieldError.duplicate(at, printed);
+      default:
+        return fieldError.invalidRaw(at, printed, message);
+    }
   }
 
   mutate(object: unknown): JsonPatchOp[] {

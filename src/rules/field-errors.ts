@@ -112,8 +112,7 @@ export const fieldError = {
   invalid: (i: FieldErrorInput, value: unknown, detail: string) =>
     make(i, 'FieldValueInvalid', `Invalid value: ${formatValue(value)}${detail ? `: ${detail}` : ''}`),
   /** a rule that prints a ready-made value, e.g. `"object"` for CEL rules on objects */
-  invalidRaw: (i: FieldErrorInput, printed: string, detail: string, reason = 'FieldValueInvalid') =>
-    make(i, reason, `Invalid value: ${printed}${detail ? `: ${detail}` : ''}`),
+  invalidRaw: (i: FieldErrorInput, printed: string, detail: string) => make(i, 'FieldValueInvalid', `Invalid value: ${printed}${detail ? `: ${detail}` : ''}`),
   typeInvalid: (i: FieldErrorInput, value: unknown, detail: string) =>
     make(i, 'FieldValueTypeInvalid', `Invalid value: ${formatValue(value)}: ${detail}`),
   notSupported: (i: FieldErrorInput, value: unknown, supported: string[]) =>
@@ -121,6 +120,8 @@ export const fieldError = {
   tooLong: (i: FieldErrorInput, max: number) => make(i, 'FieldValueTooLong', `Too long: may not be more than ${max} bytes`),
   tooMany: (i: FieldErrorInput, actual: number, max: number) => make(i, 'FieldValueTooMany', `Too many: ${actual}: must have at most ${max} items`),
   forbidden: (i: FieldErrorInput, detail: string) => make(i, 'FieldValueForbidden', `Forbidden: ${detail}`),
+  /** field.Duplicate prints the value only, no detail */
+  duplicate: (i: FieldErrorInput, printed: string) => make(i, 'FieldValueDuplicate', `Duplicate value: ${printed}`),
 };
 
 /** Error types after which kube-apiserver does not run a CRD's CEL rules (customresource/strategy.go). */

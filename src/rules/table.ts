@@ -38,6 +38,9 @@ export interface RuleSpec {
 
 const severities = new Set(['deny', 'warn']);
 
+/** the reasons an x-kubernetes-validations rule may give (apiextensions FieldValueErrorReason) */
+const ruleReasons = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired', 'FieldValueDuplicate'];
+
 function fail(file: string, message: string): never {
   throw new Error(`invalid rule in ${file}: ${message}`);
 }
@@ -53,6 +56,7 @@ function checkRule(raw: unknown, file: string): RuleSpec {
   const m = r.match as Record<string, unknown> | undefined;
   if (!m || typeof m.group !== 'string' || typeof m.kind !== 'string') fail(file, `'match' needs group and kind`);
   if (r.rule === undefined && r.mutation === undefined && r.keyword === undefined) fail(file, 'needs a rule, a mutation or a keyword');
+  if (r.reason !== undefined && !ruleReasons.includes(r.reason as string)) fail(file, `reason must be one of ${ruleReasons.join(', ')} (as in x-kubernetes-validations)`);
   return { ...(r as unknown as RuleSpec), file };
 }
 

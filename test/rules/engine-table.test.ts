@@ -196,3 +196,25 @@ describe('a mutation on a node an earlier one changed', () => {
     ]);
   });
 });
+
+describe('the reason a rule gives words its message as the apiserver words x-kubernetes-validations (fieldErrorForReason)', () => {
+  const rule = (reason: string) => `path: spec.validation\nrule: self.hostname == 'x'\nmessage: must be x\nreason: ${reason}`;
+  const engine = loadEngine({
+    ruleset: 't',
+    crdRules: 'skip',
+    rulesDir: table({ a: rule('FieldValueInvalid'), b: rule('FieldValueForbidden'), c: rule('FieldValueRequired'), d: rule('FieldValueDuplicate') }),
+  });
+
+  it('Invalid value, Forbidden, Required value and Duplicate value, each with its reason', () => {
+    expect(engine.evaluate(policy()).map((f) => `${f.reason} ${f.field}: ${f.message}`)).toEqual([
+      'FieldValueInvalid spec.validation: Invalid value: "object": must be x',
+      'FieldValueForbidden spec.validation: Forbidden: must be x',
+      'FieldValueRequired spec.validation: Required value: must be x',
+      'FieldValueDuplicate spec.validation: Duplicate value: "object"',
+    ]);
+  });
+
+  it('refuses a reason x-kubernetes-validations does not allow, naming the file', () => {
+    expect(() => loadEngine({ ruleset: 't', crdRules: 'skip', rulesDir: table({ e: rule('FieldValueTooLong') }) })).toThrow(/invalid rule in .*e\.yaml: reason must be one of FieldValueInvalid, FieldValueForbidden, FieldValueRequired, FieldValueDuplicate/);
+  });
+});
