@@ -145,6 +145,8 @@ describe('btls check core, what CI reports rely on', () => {
     const { io: i, out } = io('apiVersion: ""\nkind: BackendTLSPolicy\nmetadata: {name: x}\n');
     expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(2);
     expect(out.text).toMatch(/^<stdin>:1:1: error: BackendTLSPolicy default\/x: apiVersion not set/);
+    // refused before anything else: not counted as an object or a policy
+    expect(out.text.trimEnd().split('\n').pop()).toBe('Summary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error');
   });
 
   it('reports an empty namespace as default', async () => {
@@ -179,5 +181,8 @@ describe('btls check core, what CI reports rely on', () => {
     expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(1);
     expect(() => stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).not.toThrow();
     expect(() => stdout.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }))).toThrow('EIO');
+    // one listener per stream, however many checks write to it (no MaxListenersExceededWarning)
+    for (let n = 0; n < 3; n++) await runCheck({ paths: ['-'] }, { ...i, stdin: io(policy('p')).io.stdin }, fake);
+    expect(stdout.listenerCount('error')).toBe(1);
   });
 });
