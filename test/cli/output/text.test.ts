@@ -1,4 +1,5 @@
 import { create } from '../../../src/cli/output/text.js';
+import type { ObjectResult } from '../../../src/cli/check/types.js';
 import { buffer, render, results } from './sample.js';
 
 describe('text output', () => {
@@ -49,10 +50,11 @@ describe('text output, what a terminal and a CI log show', () => {
   it('streams a long report as it goes, each line exactly once and in order', () => {
     const writes: string[] = [];
     const output = create({ write: (s: string | Uint8Array) => (writes.push(String(s)), true) });
-    const many = Array.from({ length: 2000 }, (_, i) => ({
-      ...results[0],
-      findings: [{ ...(results[0] as { findings: never[] }).findings[0], source: { file: 'big.yaml', line: i + 1, column: 5 } }],
-    })) as typeof results;
+    const first = results[0] as ObjectResult;
+    const many: ObjectResult[] = Array.from({ length: 2000 }, (_, i) => ({
+      ...first,
+      findings: [{ ...first.findings[0], source: { file: 'big.yaml', line: i + 1, column: 5 } }],
+    }));
     for (const r of many) output.write(r);
     expect(writes.length).toBeGreaterThan(0); // written before flush: `btls check | head` sees the first lines early
     output.flush();
