@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { readFileSync } from 'node:fs';
 import { checkLoaded, runCheck, type EngineFactory } from '../../src/cli/check/run.js';
 import { createOutput } from '../../src/cli/output/index.js';
 import type { Io } from '../../src/cli/io.js';
@@ -128,5 +129,60 @@ describe('btls check core (with a stand-in engine)', () => {
     env.io.env.NO_COLOR = '1';
     await runCheck({ paths: ['-'] }, env.io, fake);
     expect(env.out.text).not.toContain('\x1b[');
+  });
+});
+
+describe('btls check core, what CI reports rely on', () => {
+  it('points an object-wide <nil> finding of a List item at that item, not at the List', async () => {
+    const text = `kind: Service\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: gateway.networking.k8s.io/v1\n  kind: BackendTLSPolicy\n  metadata: {name: first}\n- apiVersion: gateway.networking.k8s.io/v1\n  kind: BackendTLSPolicy\n  metadata: {name: nil}\n`;
+    const { io: i, out } = io(text);
+    expect(await runCheck({ paths: ['-'], output: 'json' }, i, fake)).toBe(0);
+    const [f] = JSON.parse(out.text).findings;
+    expect([f.rule, f.source.line, f.source.column]).toEqual(['object-note', 9, 3]);
+  });
+
+  it('reports a BackendTLSPolicy with an empty apiVersion as an input error, like a missing one', async () => {
+    const { io: i, out } = io('apiVersion: ""\nkind: BackendTLSPolicy\nmetadata: {name: x}\n');
+    expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(2);
+    expect(out.text).toMatch(/^<stdin>:1:1: error: BackendTLSPolicy default\/x: apiVersion not set/);
+    // refused before anything else: not counted as an object or a policy
+    expect(out.text.trimEnd().split('\n').pop()).toBe('Summary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error');
+  });
+
+  it('reports an empty namespace as default', async () => {
+    const { io: i, out } = io(policy('e').replace('  name: e\n', '  name: e\n  namespace: ""\n'));
+    expect(await runCheck({ paths: ['-'], output: 'json' }, i, fake)).toBe(1);
+    expect(JSON.parse(out.text).findings[0].object.namespace).toBe('default');
+  });
+
+  it('lists findings first, then the objects that could not be evaluated, then the inputs that could not be parsed', async () => {
+    const text = `apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: boom}\n---\n${policy('a')}---\nkey: [unclosed\n`;
+    const { io: i, out } = io(text);
+    expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(2);
+    const lines = out.text.trimEnd().split('\n');
+    expect(lines.map((l) => l.replace(/^<stdin>:\d+:\d+: (\w+): .*$/, '$1'))).toEqual(['deny', 'error', 'error', lines[3]]);
+    expect(lines[1]).toContain('cannot evaluate BackendTLSPolicy default/boom');
+    expect(lines[2]).toContain('YAML syntax error');
+    expect(lines[3]).toBe('Summary: 2 objects, 2 policies: 1 denied, 0 warnings, 2 errors');
+  });
+
+  it('gives the SARIF driver the version of package.json', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const { io: i, out } = io(policy('v'));
+    expect(await runCheck({ paths: ['-'], output: 'sarif' }, i, fake)).toBe(1);
+    expect(JSON.parse(out.text).runs[0].tool.driver.version).toBe(version);
+  });
+
+  it('ignores a closed pipe (btls check | head), but not other stream errors', async () => {
+    const { io: i } = io(policy('p'));
+    const stdout = new PassThrough();
+    stdout.resume();
+    i.stdout = stdout as unknown as Io['stdout'];
+    expect(await runCheck({ paths: ['-'] }, i, fake)).toBe(1);
+    expect(() => stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).not.toThrow();
+    expect(() => stdout.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }))).toThrow('EIO');
+    // one listener per stream, however many checks write to it (no MaxListenersExceededWarning)
+    for (let n = 0; n < 3; n++) await runCheck({ paths: ['-'] }, { ...i, stdin: io(policy('p')).io.stdin }, fake);
+    expect(stdout.listenerCount('error')).toBe(1);
   });
 });

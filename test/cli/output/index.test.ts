@@ -10,3 +10,11 @@ describe('output formats', () => {
     expect(() => createOutput('yaml', buffer())).toThrow('unknown output format "yaml": use one of text, json, junit, sarif');
   });
 });
+
+describe('output format names', () => {
+  it('are only the formats, never names inherited from Object', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(() => createOutput(name, buffer())).toThrow(`unknown output format "${name}"`);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { create } from '../../../src/cli/output/text.js';
+import type { ObjectResult } from '../../../src/cli/check/types.js';
 import { buffer, render, results } from './sample.js';
 
 describe('text output', () => {
@@ -34,5 +35,32 @@ describe('text output', () => {
     const out = buffer();
     render(create(out), [{ type: 'error', error: { source: { file: 'nope.yaml', line: 0, column: 0 }, message: 'cannot read: no such file or directory' } }]);
     expect(out.text).toBe('nope.yaml: error: cannot read: no such file or directory\nSummary: 0 objects, 0 policies: 0 denied, 0 warnings, 1 error\n');
+  });
+});
+
+describe('text output, what a terminal and a CI log show', () => {
+  it('colours warnings yellow and input errors red', () => {
+    const out = buffer();
+    render(create(out, { color: true }), [results[0], results[3]]);
+    const lines = out.text.split('\n');
+    expect(lines[1]).toContain('\x1b[33mwarn:\x1b[0m');
+    expect(lines[2]).toBe('\x1b[1mdeploy/b.yaml:3:7:\x1b[0m \x1b[31merror:\x1b[0m YAML syntax error: unexpected end of the stream');
+  });
+
+  it('streams a long report as it goes, each line exactly once and in order', () => {
+    const writes: string[] = [];
+    const output = create({ write: (s: string | Uint8Array) => (writes.push(String(s)), true) });
+    const first = results[0] as ObjectResult;
+    const many: ObjectResult[] = Array.from({ length: 2000 }, (_, i) => ({
+      ...first,
+      findings: [{ ...first.findings[0], source: { file: 'big.yaml', line: i + 1, column: 5 } }],
+    }));
+    for (const r of many) output.write(r);
+    expect(writes.length).toBeGreaterThan(0); // written before flush: `btls check | head` sees the first lines early
+    output.flush();
+    const lines = writes.join('').split('\n');
+    expect(lines).toHaveLength(2002);
+    expect(lines.slice(0, 2000).map((l) => Number(l.split(':')[1]))).toEqual(many.map((_, i) => i + 1));
+    expect(lines[2000]).toBe('Summary: 2000 objects, 2000 policies: 2000 denied, 0 warnings, 0 errors');
   });
 });
