@@ -2,21 +2,9 @@
 // differential fuzzer (test/e2e/fuzz-parity.e2e.test.ts); each expected string is the apiserver's (v1.33.13).
 import { loadEngine } from '../../src/rules/engine.js';
 import { isGoInt64 } from '../../src/rules/field-errors.js';
+import { policy } from './policy.js';
 
 const crd = loadEngine({ ruleset: 'crd' });
-const policy = (patch: (p: any) => void = () => {}) => {
-  const p: any = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'BackendTLSPolicy',
-    metadata: { name: 'p', namespace: 'team-a' },
-    spec: {
-      targetRefs: [{ group: '', kind: 'Service', name: 'backend' }],
-      validation: { hostname: 'backend.example.com', wellKnownCACertificates: 'System' },
-    },
-  };
-  patch(p);
-  return p;
-};
 const strings = (p: unknown) => crd.evaluate(p).map((f) => `${f.field}: ${f.message}`);
 const notChecked = '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 

@@ -1,21 +1,8 @@
 // Engine behaviour a user relies on that the rule cases do not pin (found by hand-made mutants of engine.ts).
 import { loadEngine, maxFindingsPerObject } from '../../src/rules/engine.js';
 import { parseRuleConfig } from '../../src/rules/config.js';
+import { policy, strings } from './policy.js';
 
-const policy = (patch: (p: any) => void = () => {}) => {
-  const p: any = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'BackendTLSPolicy',
-    metadata: { name: 'p', namespace: 'team-a' },
-    spec: {
-      targetRefs: [{ group: '', kind: 'Service', name: 'backend' }],
-      validation: { hostname: 'backend.example.com', wellKnownCACertificates: 'System' },
-    },
-  };
-  patch(p);
-  return p;
-};
-const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
 const unknown = (n: number) => (p: any) => Object.assign(p.spec, Object.fromEntries(Array.from({ length: n }, (_, i) => [`x${i}`, 1])));
 const manyUnknown = unknown(150);
 const tooMany = (n: number) => ({ rule: 'btls-too-many-findings', field: '<nil>', message: `Too many: ${n}: only the first ${maxFindingsPerObject} errors are shown`, severity: 'deny', reason: 'FieldValueTooMany' });

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/rules/engine.js';
+import { policy, strings } from './policy.js';
 
 const match = '{group: gateway.networking.k8s.io, kind: BackendTLSPolicy}';
 function table(rules: Record<string, string>): string {
@@ -12,20 +13,6 @@ function table(rules: Record<string, string>): string {
   return dir;
 }
 
-const policy = (patch: (p: any) => void = () => {}) => {
-  const p: any = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'BackendTLSPolicy',
-    metadata: { name: 'p', namespace: 'team-a' },
-    spec: {
-      targetRefs: [{ group: '', kind: 'Service', name: 'backend' }],
-      validation: { hostname: 'backend.example.com', wellKnownCACertificates: 'System' },
-    },
-  };
-  patch(p);
-  return p;
-};
-const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
 
 describe('transition rules (oldSelf)', () => {
   const engine = loadEngine({

@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { defaultRulesDir, loadEngine, maxFindingsPerObject } from '../../src/rules/engine.js';
 import { loadRuleTable } from '../../src/rules/table.js';
 import { parseRuleConfig } from '../../src/rules/config.js';
+import { policy, strings } from './policy.js';
 
-const policy = (patch: (p: any) => void = () => {}) => {
-  const p: any = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'BackendTLSPolicy',
-    metadata: { name: 'p', namespace: 'team-a' },
-    spec: {
-      targetRefs: [{ group: '', kind: 'Service', name: 'backend' }],
-      validation: { hostname: 'backend.example.com', wellKnownCACertificates: 'System' },
-    },
-  };
-  patch(p);
-  return p;
-};
-const strings = (fs: Array<{ field: string; message: string }>) => fs.map((f) => `${f.field}: ${f.message}`);
 
 describe('the CRD rules mode', () => {
   // an unknown field, a SAN the CRD's CEL rule refuses (type URI without uri), and an IP hostname (a spec rule)

@@ -1,7 +1,7 @@
 /** Many idle connections: past --max-connections new ones are closed at accept, counted, and the server keeps serving. */
 import { connect as netConnect, type Socket } from 'node:net';
-import { startServer, type RunningServer } from '../../src/server/main.js';
-import { call, makePki, tlsConnection, type TestPki } from './helpers.js';
+import type { RunningServer } from '../../src/server/main.js';
+import { call, makePki, startHttpLayer, tlsConnection, type TestPki } from './helpers.js';
 
 let pki: TestPki;
 let server: RunningServer;
@@ -9,13 +9,7 @@ const held: Socket[] = [];
 
 beforeAll(async () => {
   pki = makePki();
-  server = await startServer({
-    engine: { ruleset: 'none', evaluate: () => [], mutate: () => [] },
-    tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: 5,
-  });
+  server = await startHttpLayer(pki, { maxConnections: 5 });
 });
 afterAll(async () => {
   for (const s of held) s.destroy();

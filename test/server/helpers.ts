@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createCA, createServingCert, type PemPair } from '../../src/certs/pki.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/main.js';
 import type { KubeObject, Operation } from '../../src/rules/types.js';
 
 export interface TestPki {
@@ -190,4 +191,15 @@ export function testEngine(): Engine {
 export function testEngineWithCrd(): Engine {
   withCrd ??= loadEngine({ crdRules: 'enforce' });
   return withCrd;
+}
+
+/** A server on an ephemeral loopback port with an engine that finds nothing and no certificate watching: for tests of the HTTP layer. */
+export function startHttpLayer(pki: TestPki, options: Partial<StartOptions> = {}): Promise<RunningServer> {
+  return startServer({
+    engine: { ruleset: 'none', evaluate: () => [], mutate: () => [] },
+    tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
+    host: '127.0.0.1',
+    port: 0,
+    ...options,
+  });
 }

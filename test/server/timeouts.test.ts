@@ -1,22 +1,15 @@
 /** Slow and silent clients: a request body that never completes, a connection that never says hello. */
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { startServer, type RunningServer } from '../../src/server/main.js';
-import { call, makePki, type TestPki } from './helpers.js';
+import type { RunningServer } from '../../src/server/main.js';
+import { call, makePki, startHttpLayer, type TestPki } from './helpers.js';
 
 let pki: TestPki;
 let server: RunningServer;
 
 beforeAll(async () => {
   pki = makePki();
-  server = await startServer({
-    engine: { ruleset: 'none', evaluate: () => [], mutate: () => [] },
-    tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
-    host: '127.0.0.1',
-    port: 0,
-    requestTimeoutMs: 1000,
-    handshakeTimeoutMs: 500,
-  });
+  server = await startHttpLayer(pki, { requestTimeoutMs: 1000, handshakeTimeoutMs: 500 });
 });
 afterAll(async () => {
   await server.shutdown();
@@ -67,14 +60,7 @@ it('answers 431 to headers over the limit and 400 with the reason to HTTP it can
 });
 
 it('does not let a client that never finishes its request hold a shutdown past requestTimeout', async () => {
-  const own = await startServer({
-    engine: { ruleset: 'none', evaluate: () => [], mutate: () => [] },
-    tls: { certFile: pki.certFile, keyFile: pki.keyFile, watch: false, pollIntervalMs: 0 },
-    host: '127.0.0.1',
-    port: 0,
-    requestTimeoutMs: 1000,
-    shutdownTimeoutMs: 20_000,
-  });
+  const own = await startHttpLayer(pki, { requestTimeoutMs: 1000, shutdownTimeoutMs: 20_000 });
   const s = tlsConnect({ host: '127.0.0.1', port: own.port, ca: pki.caPem }, () => s.write('POST /validate HTTP/1.1\r\nHost: x\r\n'));
   s.on('error', () => undefined);
   await new Promise((r) => s.once('secureConnect', r));
