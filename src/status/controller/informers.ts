@@ -130,23 +130,24 @@ export class KindInformer {
     const outer = new AbortController();
     let inner: AbortController | undefined;
     let over = false;
-    const end = (err: unknown) => {
-      if (over) return;
+    /** ends this watch once; true the first time */
+    const stop = (): boolean => {
+      if (over) return false;
       over = true;
       clearTimeout(guard);
       inner?.abort();
-      done(err);
+      return true;
     };
-    const guard = setTimeout(() => {
-      const e = new Error(`the watch of ${path} was not ended by the apiserver ${seconds} s after it began: the connection is presumed dead`);
-      end(e);
-    }, seconds * 1000 + this.timing.requestTimeoutMs);
+    // ended from below (the apiserver, an error, the guard): ListWatch hears of it; aborted by ListWatch: it knows
+    const end = (err: unknown) => {
+      if (stop()) done(err);
+    };
+    const guard = setTimeout(
+      () => end(new Error(`the watch of ${path} was not ended by the apiserver ${seconds} s after it began: the connection is presumed dead`)),
+      seconds * 1000 + this.timing.requestTimeoutMs,
+    );
     guard.unref?.();
-    outer.signal.addEventListener('abort', () => {
-      over = true;
-      clearTimeout(guard);
-      inner?.abort();
-    });
+    outer.signal.addEventListener('abort', stop);
     this.watcher
       .watch(path, { ...query, allowWatchBookmarks: true, timeoutSeconds: seconds }, (phase, obj) => (over ? undefined : callback(phase, obj)), end)
       .then((c) => {
