@@ -13,13 +13,12 @@ function table(rules: Record<string, string>): string {
   return dir;
 }
 
+/** The engine for such a table, its rule set alone (the CRD's own rules left out). */
+const tableEngine = (rules: Record<string, string>) => loadEngine({ ruleset: 't', crdRules: 'skip', rulesDir: table(rules) });
+
 
 describe('transition rules (oldSelf)', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({ 'hostname-immutable': 'path: spec.validation\nrule: self.hostname == oldSelf.hostname\nmessage: hostname is immutable' }),
-  });
+  const engine = tableEngine({ 'hostname-immutable': 'path: spec.validation\nrule: self.hostname == oldSelf.hostname\nmessage: hostname is immutable' });
   const changed = policy((p) => (p.spec.validation.hostname = 'other.example.com'));
 
   it('do not run on CREATE, where there is no old object (kube-apiserver skips them too)', () => {
@@ -38,14 +37,10 @@ describe('transition rules (oldSelf)', () => {
 });
 
 describe('the field a rule reports', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'root-rule': "path: .\nrule: \"self.metadata.name != 'root'\"\nmessage: root refused",
-      'first-ref': "path: spec.targetRefs\nrule: \"self[0].name != 'first'\"\nfieldPath: '[0]'\nmessage: first refused",
-      'ref-name': "path: spec.targetRefs[*]\nrule: \"self.name != 'named'\"\nfieldPath: .name\nmessage: name refused",
-    }),
+  const engine = tableEngine({
+    'root-rule': "path: .\nrule: \"self.metadata.name != 'root'\"\nmessage: root refused",
+    'first-ref': "path: spec.targetRefs\nrule: \"self[0].name != 'first'\"\nfieldPath: '[0]'\nmessage: first refused",
+    'ref-name': "path: spec.targetRefs[*]\nrule: \"self.name != 'named'\"\nfieldPath: .name\nmessage: name refused",
   });
 
   it('is <nil> for a rule on the object as a whole, as kube-apiserver prints the root path', () => {
@@ -63,14 +58,10 @@ describe('the field a rule reports', () => {
 
 describe('the findings cap', () => {
   // three rules that each fail on every target: ranked in table (file name) order
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'a-first': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: first',
-      'b-second': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: second',
-      'c-third': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: third',
-    }),
+  const engine = tableEngine({
+    'a-first': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: first',
+    'b-second': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: second',
+    'c-third': 'path: spec.targetRefs[*]\nrule: "false"\nmessage: third',
   });
   const refs = (n: number) => policy((p) => (p.spec.targetRefs = Array.from({ length: n }, (_, i) => ({ group: '', kind: 'Service', name: `s${i}` }))));
 
@@ -96,15 +87,11 @@ describe('the findings cap', () => {
 });
 
 describe('the message and value a rule reports', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'empty-expression': "path: spec.validation\nrule: \"self.hostname != 'empty.example.com'\"\nmessage: the static message\nmessageExpression: \"''\"",
-      'named-expression': "path: spec.validation\nrule: \"self.hostname != 'named.example.com'\"\nmessage: the static message\nmessageExpression: \"'hostname ' + self.hostname\"",
-      'broken-rule': "path: spec.validation\nrule: \"self.hostname != 'broken.example.com' || self.nope == 1\"\nmessage: broken",
-      'typed-value': "path: spec.validation\nrule: \"self.hostname != 'typed.example.com'\"\nvalueType: map\nmessage: typed",
-    }),
+  const engine = tableEngine({
+    'empty-expression': "path: spec.validation\nrule: \"self.hostname != 'empty.example.com'\"\nmessage: the static message\nmessageExpression: \"''\"",
+    'named-expression': "path: spec.validation\nrule: \"self.hostname != 'named.example.com'\"\nmessage: the static message\nmessageExpression: \"'hostname ' + self.hostname\"",
+    'broken-rule': "path: spec.validation\nrule: \"self.hostname != 'broken.example.com' || self.nope == 1\"\nmessage: broken",
+    'typed-value': "path: spec.validation\nrule: \"self.hostname != 'typed.example.com'\"\nvalueType: map\nmessage: typed",
   });
   const withHost = (h: string) => strings(engine.evaluate(policy((p) => (p.spec.validation.hostname = h))));
 
@@ -123,13 +110,9 @@ describe('the message and value a rule reports', () => {
 });
 
 describe('mutations, in table order', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'a-hostname': "path: spec.validation.hostname\nmutation: {value: \"'set.example.com'\"}\nmessage: a\nrule: 'true'",
-      'b-ref-name': 'path: spec.targetRefs[*]\nmutation: {field: name, value: "object.spec.validation.hostname"}\nmessage: b\nrule: \'true\'',
-    }),
+  const engine = tableEngine({
+    'a-hostname': "path: spec.validation.hostname\nmutation: {value: \"'set.example.com'\"}\nmessage: a\nrule: 'true'",
+    'b-ref-name': 'path: spec.targetRefs[*]\nmutation: {field: name, value: "object.spec.validation.hostname"}\nmessage: b\nrule: \'true\'',
   });
 
   it('read the object as earlier mutations left it, and leave the input alone', () => {
@@ -151,14 +134,10 @@ describe('mutations, in table order', () => {
 });
 
 describe('mutations that cannot apply', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'broken-when': "path: spec.validation\nmutation: {when: \"self.nope == 'x'\", field: extra, value: \"'y'\"}\nmessage: a\nrule: 'true'",
-      'field-of-a-list': "path: spec.targetRefs\nmutation: {field: extra, value: \"'y'\"}\nmessage: b\nrule: 'true'",
-      'whole-object': "path: .\nmutation: {value: \"{'kind': 'Other'}\"}\nmessage: c\nrule: 'true'",
-    }),
+  const engine = tableEngine({
+    'broken-when': "path: spec.validation\nmutation: {when: \"self.nope == 'x'\", field: extra, value: \"'y'\"}\nmessage: a\nrule: 'true'",
+    'field-of-a-list': "path: spec.targetRefs\nmutation: {field: extra, value: \"'y'\"}\nmessage: b\nrule: 'true'",
+    'whole-object': "path: .\nmutation: {value: \"{'kind': 'Other'}\"}\nmessage: c\nrule: 'true'",
   });
 
   it('make no patch: a condition that cannot be evaluated, a field of a list, a value for the whole object', () => {
@@ -167,13 +146,9 @@ describe('mutations that cannot apply', () => {
 });
 
 describe('a mutation on a node an earlier one changed', () => {
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({
-      'a-upper': "path: spec.validation.hostname\nmutation: {value: \"'UPPER.example.com'\"}\nmessage: a\nrule: 'true'",
-      'b-lower': "path: spec.validation.hostname\nmutation: {value: 'self.lowerAscii()'}\nmessage: b\nrule: 'true'",
-    }),
+  const engine = tableEngine({
+    'a-upper': "path: spec.validation.hostname\nmutation: {value: \"'UPPER.example.com'\"}\nmessage: a\nrule: 'true'",
+    'b-lower': "path: spec.validation.hostname\nmutation: {value: 'self.lowerAscii()'}\nmessage: b\nrule: 'true'",
   });
 
   it('sees the changed node as its self', () => {
@@ -186,11 +161,7 @@ describe('a mutation on a node an earlier one changed', () => {
 
 describe('the reason a rule gives words its message as the apiserver words x-kubernetes-validations (fieldErrorForReason)', () => {
   const rule = (reason: string) => `path: spec.validation\nrule: self.hostname == 'x'\nmessage: must be x\nreason: ${reason}`;
-  const engine = loadEngine({
-    ruleset: 't',
-    crdRules: 'skip',
-    rulesDir: table({ a: rule('FieldValueInvalid'), b: rule('FieldValueForbidden'), c: rule('FieldValueRequired'), d: rule('FieldValueDuplicate') }),
-  });
+  const engine = tableEngine({ a: rule('FieldValueInvalid'), b: rule('FieldValueForbidden'), c: rule('FieldValueRequired'), d: rule('FieldValueDuplicate') });
 
   it('Invalid value, Forbidden, Required value and Duplicate value, each with its reason', () => {
     expect(engine.evaluate(policy()).map((f) => `${f.reason} ${f.field}: ${f.message}`)).toEqual([
@@ -202,6 +173,6 @@ describe('the reason a rule gives words its message as the apiserver words x-kub
   });
 
   it('refuses a reason x-kubernetes-validations does not allow, naming the file', () => {
-    expect(() => loadEngine({ ruleset: 't', crdRules: 'skip', rulesDir: table({ e: rule('FieldValueTooLong') }) })).toThrow(/invalid rule in .*e\.yaml: reason must be one of FieldValueInvalid, FieldValueForbidden, FieldValueRequired, FieldValueDuplicate/);
+    expect(() => tableEngine({ e: rule('FieldValueTooLong') })).toThrow(/invalid rule in .*e\.yaml: reason must be one of FieldValueInvalid, FieldValueForbidden, FieldValueRequired, FieldValueDuplicate/);
   });
 });
