@@ -14,15 +14,11 @@
 // thread whose work would land in the count at random), is warmed up, and only the measured requests are
 // counted (callgrind_control toggles the instrumentation). Needs valgrind (Debian: apt-get install valgrind).
 //
-// What it showed when written (node 20, examples/review-admitted.json, 3000-4000 reviews): btls ran 0.93-0.96
-// of the bare server's instructions per review and 1.09 of its simulated L1 instruction misses, while
-// `make bench` measured about 1.3x the bare server's CPU time per review, nearly all of it on the main thread.
-// So what a review costs beyond bare is not in the number of instructions; the simulation does not model the
-// rest (branch prediction, TLBs, the real cache hierarchy shared with other tenants).
-// One start-up effect it did show (callgrind's call counts, and V8's %DebugPrint of process.nextTick): the btls server
-// calls process.nextTick while Fastify boots, and under load the sites where nextTick builds its queue entry
-// end up megamorphic, so each entry is built through V8's runtime (about 15 calls per review); a server whose
-// first nextTick call comes under load does not get there. Compare builds of btls with each other.
+// What it showed (node 20, examples/review-admitted.json, 3000-4000 reviews): btls ran 0.93-1.09 of the bare
+// server's instructions per review, while `make bench` measured 1.3x its CPU time. The difference was in the
+// kernel, which this count leaves out: each answer written with a review's work in between woke the idle load
+// generator on its own (an interrupt to the other vCPU, costly in a VM). Answering in bursts
+// (src/server/answer-burst.ts) took most of it away; see docs/webhook.md. Compare builds of btls with each other.
 import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,9 @@
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=16 BENCH_REVIEW=examples/review-denied.json node bench/webhook/run.js
 // Diagnostics, to see what each layer costs: BENCH_BTLS_LOG=off (no review logs), BENCH_BTLS_ENGINE=noop (an
 // engine that finds nothing: Fastify, parsing, limits and metrics only), BENCH_REFERENCE=fastify (a third server:
-// a minimal Fastify route doing what the bare server does, to tell Fastify's share from btls's own).
+// a minimal Fastify route doing what the bare server does, to tell Fastify's share from btls's own),
+// BENCH_REFERENCE=bare-burst (the bare handler writing its answers in bursts as btls does, src/server/answer-burst.ts:
+// what the bursts alone give, so that btls's own cost shows as btls/bare-burst). Both: BENCH_REFERENCE=fastify,bare-burst.
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -47,7 +49,8 @@ else await main();
 async function serve(kind, dir) {
   const tls = { certFile: join(dir, 'tls-cert.pem'), keyFile: join(dir, 'tls-key.pem') };
   let port;
-  if (kind === 'bare') {
+  if (kind === 'bare' || kind === 'bare-burst') {
+    const burst = kind === 'bare-burst' ? new (await import(join(root, 'dist/server/answer-burst.js'))).AnswerBurst() : undefined;
     const server = createServer(
       { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), minVersion: 'TLSv1.2' },
       (req, res) => {
@@ -56,8 +59,12 @@ async function serve(kind, dir) {
         req.on('end', () => {
           const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-          res.end(body);
+          const send = (b) => {
+            res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(b) });
+            res.end(b);
+          };
+          if (burst) burst.send({ send, raw: res }, body);
+          else send(body);
         });
       },
     );
@@ -113,7 +120,9 @@ async function main() {
   if (made.status !== 0) throw new Error('could not create the bench certificates');
   const body = readFileSync(REVIEW, 'utf8');
 
-  const kinds = process.env.BENCH_REFERENCE === 'fastify' ? ['bare', 'fastify', 'btls'] : ['bare', 'btls'];
+  const references = (process.env.BENCH_REFERENCE ?? '').split(',').filter(Boolean);
+  for (const r of references) if (r !== 'fastify' && r !== 'bare-burst') throw new Error(`BENCH_REFERENCE: unknown server '${r}' (fastify, bare-burst)`);
+  const kinds = ['bare', ...references, 'btls'];
   const knobs = ['BENCH_BTLS_LOG', 'BENCH_BTLS_ENGINE', 'BENCH_REFERENCE'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   if (knobs.length > 0) console.log(`diagnostic run: ${knobs.join(' ')}`);
   console.log(`webhook bench: ${CONNECTIONS} connections, ${SECONDS} s per server in ${ROUNDS} alternating rounds (after ${WARMUP_SECONDS} s warm-up), review ${REVIEW.slice(root.length + 1)} (${body.length} bytes), node ${process.version}`);
@@ -159,7 +168,7 @@ async function main() {
     };
     results[kind] = r;
     console.log(
-      `  ${kind.padEnd(7)}  ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   max ${r.max} ms   ` +
+      `  ${kind.padEnd(10)}  ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   max ${r.max} ms   ` +
         `errors ${r.errors} timeouts ${r.timeouts} non2xx ${r.non2xx}   RSS under load (peak) ${(r.peak / 2 ** 20).toFixed(0)} MiB`,
     );
   }
@@ -167,6 +176,11 @@ async function main() {
   if (results.fastify) {
     const f = ratioTo('fastify');
     console.log(`  minimal Fastify/bare: ${f.median.toFixed(3)} (rounds ${f.min.toFixed(2)}-${f.max.toFixed(2)}; reference: what Fastify itself costs)`);
+  }
+  if (results['bare-burst']) {
+    const b = ratioTo('bare-burst');
+    const own = pairedRatio(servers.btls.runs, servers['bare-burst'].runs);
+    console.log(`  bare-burst/bare: ${b.median.toFixed(3)} (rounds ${b.min.toFixed(2)}-${b.max.toFixed(2)}; what answering in bursts alone gives); btls/bare-burst: ${own.median.toFixed(3)} (btls's own cost)`);
   }
   // the server's own CPU time per request (user + system, this process only), round by round: unlike
   // throughput it does not depend on how the load generator on the other core keeps up, nor on steal time

@@ -22,6 +22,7 @@ import { errored } from '../admission/response.js';
 import { mutateRequest, objectName, validateRequest, type ReviewResult } from '../admission/review.js';
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest, type AdmissionReview } from '../admission/types.js';
 import type { Engine, Finding } from '../rules/types.js';
+import { AnswerBurst } from './answer-burst.js';
 import { DEFAULT_MAX_CONNECTIONS } from './defaults.js';
 import { ERRORS, WebhookError, type ErrorBody, type ErrorCode } from './errors.js';
 import { scanJsonText } from './json.js';
@@ -134,6 +135,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   const engine = opts.engine;
   const log: Logger = opts.logger || pino({ level: 'silent' });
   let draining = false;
+  const answers = new AnswerBurst({ onError: (err) => log.error({ err }, 'an admission answer could not be written; its connection was closed') });
 
   const app = Fastify({
     https: {
@@ -369,9 +371,8 @@ export function buildServer(opts: ServerOptions): WebhookServer {
     // connection does not stay open, holding up the close, once this review is answered. Fastify does this
     // only for requests that arrive after close began, not for those already in flight.
     if (draining) void reply.header('connection', 'close');
-    reply.send(review);
-    // observed here rather than in an onResponse hook, which would add two listeners to every response
-    metrics.latency.observe(webhook, (performance.now() - req.receivedAt) / 1000);
+    // observed once written rather than in an onResponse hook, which would add two listeners to every response
+    answers.send(reply, review, () => metrics.latency.observe(webhook, (performance.now() - req.receivedAt) / 1000));
   }
 
   /** `facts`: what is known of a request too malformed to be an AdmissionRequest */
