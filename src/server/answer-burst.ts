@@ -11,7 +11,8 @@
  * time on the write path.
  *
  * What it costs: an answer waits for the reviews read in the same turn of the event loop, at most `maxBurst - 1`
- * of them (tens of microseconds each); a review that arrives alone waits one turn of the loop. Latency at one
+ * of them (tens of microseconds each), and never for a large one (the server flushes before parsing it); a review
+ * that arrives alone waits one turn of the loop. Latency at one
  * and four connections measured the same with and without.
  */
 
@@ -51,7 +52,7 @@ export class AnswerBurst {
   /** Sends `payload` on `reply` with the rest of this burst; `sent` runs right after its write. */
   send(reply: Answerable, payload: unknown, sent?: () => void): void {
     this.#pending.push({ reply, payload, sent });
-    if (this.#pending.length >= this.#maxBurst) this.#flush();
+    if (this.#pending.length >= this.#maxBurst) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#onImmediate);
@@ -65,10 +66,11 @@ export class AnswerBurst {
 
   readonly #onImmediate = (): void => {
     this.#scheduled = false;
-    this.#flush();
+    this.flush();
   };
 
-  #flush(): void {
+  /** Writes the answers held now: before work long enough that they should not wait for it (a large body). */
+  flush(): void {
     const burst = this.#pending;
     this.#pending = [];
     for (const { reply, payload, sent } of burst) {

@@ -324,6 +324,8 @@ export function buildServer(opts: ServerOptions): WebhookServer {
       // heap on 6 MiB of `{}`); small ones cost at most a few ms and MiB to parse whatever their shape, and
       // walking the parsed value is cheaper than a scan
       if (text.length > LARGE_BODY) {
+        // parsing and evaluating it can take milliseconds: answers already made do not wait for that
+        answers.flush();
         const v = scanJsonText(text, { maxDepth: limits.maxJsonDepth, maxValues: limits.maxJsonValues });
         if (v === 'depth') return done(new WebhookError('BTLS_ERR_JSON_TOO_DEEP', limits.maxJsonDepth), undefined);
         if (v === 'values') return done(new WebhookError('BTLS_ERR_JSON_TOO_MANY_VALUES', limits.maxJsonValues), undefined);

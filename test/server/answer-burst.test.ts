@@ -57,6 +57,21 @@ describe('AnswerBurst', () => {
     expect(log).toEqual(['a:1', 'b:2']);
   });
 
+  it('writes what it holds on flush(), and what comes after it in the same turn at the end of the turn, once each', async () => {
+    const log: string[] = [];
+    const burst = new AnswerBurst();
+    burst.send(reply('a', log), 1);
+    burst.send(reply('b', log), 2);
+    burst.flush();
+    expect(log).toEqual(['a:1', 'b:2']);
+    burst.send(reply('c', log), 3);
+    expect(log).toEqual(['a:1', 'b:2']);
+    await turn();
+    expect(log).toEqual(['a:1', 'b:2', 'c:3']);
+    burst.flush();
+    expect(log).toEqual(['a:1', 'b:2', 'c:3']);
+  });
+
   it('closes the connection of an answer that cannot be written, reports it, and writes the others', async () => {
     const log: string[] = [];
     const errors: unknown[] = [];
