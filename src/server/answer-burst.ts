@@ -25,7 +25,7 @@ export interface Answerable {
 export interface AnswerBurstOptions {
   /** answers held at most; the one that fills the burst writes it at once (bounds the added latency) */
   maxBurst?: number;
-  /** a write that threw (its connection is destroyed, so the client is not left waiting) */
+  /** a write that threw (its connection is then destroyed, so the client is not left waiting), or a `sent` that threw */
   onError?: (err: unknown) => void;
 }
 
@@ -76,10 +76,16 @@ export class AnswerBurst {
     for (const { reply, payload, sent } of burst) {
       try {
         reply.send(payload);
+      } catch (err) {
+        // one answer that cannot be written must not keep the rest of the burst (or its own client) waiting
+        this.#onError(err);
+        reply.raw.destroy(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      try {
         sent?.();
       } catch (err) {
         this.#onError(err);
-        reply.raw.destroy(err instanceof Error ? err : new Error(String(err)));
       }
     }
   }

@@ -135,7 +135,7 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   const engine = opts.engine;
   const log: Logger = opts.logger || pino({ level: 'silent' });
   let draining = false;
-  const answers = new AnswerBurst({ onError: (err) => log.error({ err }, 'an admission answer could not be written; its connection was closed') });
+  const answers = new AnswerBurst({ onError: (err) => log.error({ err }, 'writing an admission answer failed') });
 
   const app = Fastify({
     https: {
@@ -223,6 +223,12 @@ export function buildServer(opts: ServerOptions): WebhookServer {
   certs.start();
   app.addHook('onClose', (_instance, done) => {
     certs.stop();
+    done();
+  });
+  // answers still held were made without `connection: close`: written before the close, their connections are
+  // idle when it closes the idle ones, rather than turning idle just after and holding the shutdown to its timeout
+  app.addHook('preClose', (done) => {
+    answers.flush();
     done();
   });
 

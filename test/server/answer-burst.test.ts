@@ -87,6 +87,21 @@ describe('AnswerBurst', () => {
     expect(broken.destroyed).toBe(errors[0]);
   });
 
+  it('reports a `sent` that throws without cutting the connection its answer was written on', async () => {
+    const log: string[] = [];
+    const errors: unknown[] = [];
+    const burst = new AnswerBurst({ onError: (err) => errors.push(err) });
+    const a = reply('a', log);
+    burst.send(a, 1, () => {
+      throw new Error('metrics failed');
+    });
+    burst.send(reply('b', log), 2);
+    burst.flush();
+    expect(log).toEqual(['a:1', 'b:2']);
+    expect(a.destroyed).toBeUndefined();
+    expect((errors[0] as Error).message).toBe('metrics failed');
+  });
+
   it('treats a maxBurst below 1 as 1: every answer is written at once', () => {
     const log: string[] = [];
     const burst = new AnswerBurst({ maxBurst: 0 });
