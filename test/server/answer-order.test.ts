@@ -72,36 +72,32 @@ async function twoConnections(server: RunningServer): Promise<[TLSSocket, TLSSoc
   return [a, b];
 }
 
-it('evaluates every review read in one turn before it writes the first answer, then writes them all', async () => {
+/** two requests on two connections, read by a fresh recording server in one turn: what it sent back, and its events */
+async function readInOneTurn(first: string, second: string): Promise<{ texts: string[]; events: string[] }> {
   const events: string[] = [];
   const server = await recordingServer(events);
   const [a, b] = await twoConnections(server);
   const answers = [untilClosed(a, 800), untilClosed(b, 800)];
-  a.write(reviewText('first'));
-  b.write(reviewText('second'));
+  a.write(first);
+  b.write(second);
   holdTheLoop(100);
-  const [ta, tb] = await Promise.all(answers);
+  const texts = (await Promise.all(answers)).map((r) => r.text);
   a.destroy();
   b.destroy();
   await server.shutdown();
-  expect(ta.text).toMatch(/^HTTP\/1\.1 200 /);
-  expect(ta.text).toContain('"uid":"first"');
-  expect(tb.text).toContain('"uid":"second"');
+  return { texts, events };
+}
+
+it('evaluates every review read in one turn before it writes the first answer, then writes them all', async () => {
+  const { texts, events } = await readInOneTurn(reviewText('first'), reviewText('second'));
+  expect(texts[0]).toMatch(/^HTTP\/1\.1 200 /);
+  expect(texts[0]).toContain('"uid":"first"');
+  expect(texts[1]).toContain('"uid":"second"');
   expect(events).toEqual(['evaluated first', 'evaluated second', 'written', 'written']);
 });
 
 it('writes the answers it holds before it parses a large body read in the same turn', async () => {
-  const events: string[] = [];
-  const server = await recordingServer(events);
-  const [a, b] = await twoConnections(server);
-  const answers = [untilClosed(a, 800), untilClosed(b, 800)];
-  a.write(reviewText('small'));
-  b.write(reviewText('large', 70 * 1024));
-  holdTheLoop(100);
-  await Promise.all(answers);
-  a.destroy();
-  b.destroy();
-  await server.shutdown();
+  const { events } = await readInOneTurn(reviewText('small'), reviewText('large', 70 * 1024));
   expect(events).toEqual(['evaluated small', 'written', 'evaluated large', 'written']);
 });
 
