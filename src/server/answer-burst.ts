@@ -12,8 +12,8 @@
  *
  * What it costs: an answer waits for the reviews read in the same turn of the event loop, at most `maxBurst - 1`
  * of them (tens of microseconds each), and never for a large one (the server flushes before parsing it); a review
- * that arrives alone waits one turn of the loop. Latency at one
- * and four connections measured the same with and without.
+ * that arrives alone waits one turn of the loop. Latency at one and four connections measured the same with and
+ * without.
  */
 
 /** The part of a Fastify reply this needs. */
